@@ -1,0 +1,245 @@
+// The sluice command: check, run and plan X07 stream pipelines. A thin layer over the compiler
+// API; the exit statuses are the contract of DESIGN.md (0 OK, 1 rejected, 2 usage, 3 ERR doc,
+// 4 runtime trap).
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "compiler/diagnostics.hpp"
+#include "compiler/front_end.hpp"
+#include "compiler/interpret.hpp"
+#include "compiler/plan_print.hpp"
+#include "runtime/codes.hpp"
+#include "runtime/result_doc.hpp"
+
+namespace {
+
+using namespace sluice;
+
+constexpr int kExitOk = 0;
+constexpr int kExitRejected = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitErrDoc = 3;
+constexpr int kExitTrap = 4;
+
+std::string base64(const std::vector<std::uint8_t>& in) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
+    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
+  }
+  if (i < in.size()) {
+    std::uint32_t v = std::uint32_t{in[i]} << 16;
+    if (i + 1 < in.size()) v |= std::uint32_t{in[i + 1]} << 8;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::string hex(const std::vector<std::uint8_t>& in, std::size_t limit) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < in.size() && i < limit; ++i) {
+    out.push_back(kDigits[in[i] >> 4]);
+    out.push_back(kDigits[in[i] & 15]);
+  }
+  if (in.size() > limit) out += "...";
+  return out;
+}
+
+void print_diagnostics(const std::vector<Diagnostic>& diags) {
+  for (const Diagnostic& d : diags) std::cerr << format_text(d) << "\n";
+}
+
+struct CommonFlags {
+  std::string world = "run-os-sandboxed";
+};
+
+std::optional<World> world_or_usage(const std::string& id) {
+  auto w = parse_world(id);
+  if (!w) std::cerr << "sluice: unknown world '" << id << "' (expected one of: " << world_ids_joined() << ")\n";
+  return w;
+}
+
+int cmd_check(const std::vector<std::string>& files, const std::string& world_id, const std::string& format) {
+  const auto world = world_or_usage(world_id);
+  if (!world) return kExitUsage;
+  std::vector<Diagnostic> all;
+  bool errors = false;
+  for (const std::string& f : files) {
+    CompileResult r = compile_pipe_file(f, CompileOptions{*world});
+    errors = errors || !r.ok();
+    all.insert(all.end(), r.diagnostics.begin(), r.diagnostics.end());
+  }
+  if (format == "json") {
+    std::cout << diagnostics_to_json(all) << "\n";
+  } else {
+    for (const Diagnostic& d : all) std::cout << format_text(d) << "\n";
+    if (!errors) std::cout << files.size() << (files.size() == 1 ? " pipe" : " pipes") << " OK\n";
+  }
+  return errors ? kExitRejected : kExitOk;
+}
+
+int cmd_plan(const std::string& file, const std::string& world_id, const std::string& format) {
+  const auto world = world_or_usage(world_id);
+  if (!world) return kExitUsage;
+  CompileResult r = compile_pipe_file(file, CompileOptions{*world});
+  print_diagnostics(r.diagnostics);
+  if (!r.ok()) return kExitRejected;
+  std::cout << (format == "json" ? plan_to_json(*r.plan) : plan_to_text(*r.plan));
+  return kExitOk;
+}
+
+void print_summary(const RunOutcome& out) {
+  std::string why;
+  const auto doc = decode_doc(ByteView(out.doc.data(), static_cast<std::uint32_t>(out.doc.size())), &why);
+  if (!doc) {
+    std::cerr << "sluice: internal error: malformed result doc (" << why << ")\n";
+    return;
+  }
+  if (doc->ok) {
+    const Counters& c = doc->counters;
+    std::cerr << "OK bytes_in=" << c.bytes_in << " bytes_out=" << c.bytes_out << " items_in=" << c.items_in
+              << " items_out=" << c.items_out << " payload=" << doc->payload.size() << " bytes";
+    if (!doc->payload.empty()) std::cerr << " (" << hex(doc->payload, 32) << ")";
+    std::cerr << " copied=" << out.copied_bytes << "\n";
+  } else {
+    std::cerr << "ERR " << doc->code << " " << doc->message;
+    if (!doc->payload.empty()) std::cerr << " payload=" << hex(doc->payload, 64);
+    std::cerr << "\n";
+    if (!out.detail.empty()) std::cerr << "  detail: " << out.detail << "\n";
+  }
+}
+
+void print_json(const RunOutcome& out) {
+  const auto doc = decode_doc(ByteView(out.doc.data(), static_cast<std::uint32_t>(out.doc.size())));
+  nlohmann::ordered_json j;
+  j["ok"] = doc && doc->ok;
+  j["code"] = doc ? doc->code : 0;
+  j["message"] = doc ? doc->message : "";
+  if (doc && doc->ok) {
+    j["counters"] = {{"bytes_in", doc->counters.bytes_in},
+                     {"bytes_out", doc->counters.bytes_out},
+                     {"items_in", doc->counters.items_in},
+                     {"items_out", doc->counters.items_out}};
+  } else {
+    j["counters"] = nullptr;
+  }
+  j["payload"] = doc ? base64(doc->payload) : "";
+  j["payload_len"] = doc ? doc->payload.size() : 0;
+  j["copied_bytes"] = out.copied_bytes;
+  if (!out.detail.empty()) j["detail"] = out.detail;
+  std::cout << j.dump() << "\n";
+}
+
+int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
+            std::uint32_t page_size, const std::string& read_mode) {
+  const auto world = world_or_usage(world_id);
+  if (!world) return kExitUsage;
+  CompileResult r = compile_pipe_file(file, CompileOptions{*world});
+  print_diagnostics(r.diagnostics);
+  if (!r.ok()) return kExitRejected;
+
+  RunOptions opts;
+  opts.env.fs_root.dir = root;
+  opts.env.read_mode = read_mode == "mmap" ? ReadMode::kMmap : ReadMode::kRead;
+  opts.page_size = page_size;
+  const RunOutcome out = run_plan(*r.plan, opts);
+  if (out.status == RunStatus::kTrap) {
+    std::cerr << "sluice: trap: " << out.trap << "\n";
+    return kExitTrap;
+  }
+  if (emit == "doc") {
+    std::fwrite(out.doc.data(), 1, out.doc.size(), stdout);
+  } else if (emit == "payload") {
+    const auto doc = decode_doc(ByteView(out.doc.data(), static_cast<std::uint32_t>(out.doc.size())));
+    if (doc) std::fwrite(doc->payload.data(), 1, doc->payload.size(), stdout);
+  } else if (emit == "json") {
+    print_json(out);
+  } else {
+    print_summary(out);
+  }
+  std::fflush(stdout);
+  return out.status == RunStatus::kErr ? kExitErrDoc : kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "sluice: budgeted, deterministic stream pipelines from X07 pipe descriptors\n"
+      "  [\"std.stream.pipe_v1\", cfg, source, chain, sink]",
+      "sluice"};
+  app.set_version_flag("--version", std::string("sluice ") + SLUICE_VERSION);
+  app.require_subcommand(1);
+  app.footer("Exit statuses: 0 OK, 1 descriptor rejected, 2 usage error, 3 ERR doc, 4 runtime trap.\n"
+             "Docs: README.md, docs/cli.md, docs/compat.md.");
+
+  const std::string world_help = "X07 world: " + std::string(world_ids_joined()) + " (default: run-os-sandboxed)";
+
+  std::vector<std::string> check_files;
+  std::string check_world = "run-os-sandboxed";
+  std::string check_format = "text";
+  auto* check = app.add_subcommand("check", "Check pipe descriptors and report every diagnostic with file:line:column and JSON pointer");
+  check->add_option("PIPE", check_files, "pipe descriptor files (JSON)")->required()->check(CLI::ExistingFile);
+  check->add_option("--world", check_world, world_help);
+  check->add_option("--format", check_format, "text (default) or json (an array of diagnostics)")
+      ->check(CLI::IsMember({"text", "json"}));
+  check->footer("Exit: 0 no errors (warnings allowed), 1 errors found, 2 usage error.");
+
+  std::string run_file, run_world = "run-os-sandboxed", run_root = ".", run_emit = "summary", run_read = "read";
+  std::uint32_t run_page = kDefaultPageSize;
+  auto* run = app.add_subcommand("run", "Run a pipe with the interpreter and report its result doc");
+  run->add_option("PIPE", run_file, "pipe descriptor file (JSON)")->required();
+  run->add_option("--world", run_world, world_help);
+  run->add_option("--root", run_root, "directory fs paths are relative to (default: .); sandboxed except in run-os")
+      ->check(CLI::ExistingDirectory);
+  run->add_option("--emit", run_emit,
+                  "doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON object; "
+                  "summary (default): a short report on stderr")
+      ->check(CLI::IsMember({"doc", "payload", "summary", "json"}));
+  run->add_option("--page-size", run_page, "input page size in bytes (default 65536); results never depend on it")
+      ->check(CLI::Range(1u, 1u << 30));
+  run->add_option("--read-mode", run_read, "read (default: read(2) into pool pages) or mmap")
+      ->check(CLI::IsMember({"read", "mmap"}));
+  run->footer("Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error, 4 runtime trap.");
+
+  std::string plan_file, plan_world = "run-os-sandboxed", plan_format = "text";
+  auto* plan = app.add_subcommand("plan", "Print the elaborated plan: cfg, source, each stage with its resolved arguments and brands, sink");
+  plan->add_option("PIPE", plan_file, "pipe descriptor file (JSON)")->required();
+  plan->add_option("--world", plan_world, world_help);
+  plan->add_option("--format", plan_format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  try {
+    if (*check) return cmd_check(check_files, check_world, check_format);
+    if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read);
+    if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "sluice: trap: out of memory\n";
+    return kExitTrap;
+  }
+  return kExitUsage;
+}

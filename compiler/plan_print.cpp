@@ -1,0 +1,138 @@
+#include "compiler/plan_print.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "compiler/json_source.hpp"
+
+namespace sluice {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string to_hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+std::string value_text(const ArgValue& v) {
+  switch (v.kind) {
+    case ArgValue::Kind::kInt: return std::to_string(v.i);
+    case ArgValue::Kind::kWord: return v.bytes;
+    case ArgValue::Kind::kBytes: return is_valid_utf8(v.bytes) ? json_quote(v.bytes) : "hex:" + to_hex(v.bytes);
+  }
+  return "?";
+}
+
+Json value_json(const ArgValue& v) {
+  switch (v.kind) {
+    case ArgValue::Kind::kInt: return v.i;
+    case ArgValue::Kind::kWord: return v.bytes;
+    case ArgValue::Kind::kBytes:
+      if (is_valid_utf8(v.bytes)) return Json{{"bytes", v.bytes}};
+      return Json{{"hex", to_hex(v.bytes)}};
+  }
+  return nullptr;
+}
+
+std::string args_text(const PlanStage& st) {
+  std::string out;
+  for (const PlanArg& a : st.args) {
+    out += " " + a.name + "=" + value_text(a.value);
+    if (a.defaulted) out += " (default)";
+  }
+  return out;
+}
+
+Json args_json(const PlanStage& st) {
+  Json args = Json::object();
+  for (const PlanArg& a : st.args) args[a.name] = value_json(a.value);
+  return args;
+}
+
+std::string id_of(const PlanStage& st) { return st.spec ? std::string(st.spec->id) : std::string("?"); }
+
+// Every PlanCfg field, in spec §3 order, for both renderings.
+std::vector<std::pair<std::string_view, std::int32_t>> cfg_ints(const PlanCfg& c) {
+  return {{"chunk_max_bytes", c.chunk_max_bytes},
+          {"bufread_cap_bytes", c.bufread_cap_bytes},
+          {"max_in_bytes", c.max_in_bytes},
+          {"max_out_bytes", c.max_out_bytes},
+          {"max_items", c.max_items},
+          {"max_steps", c.max_steps},
+          {"emit_payload", c.emit_payload},
+          {"emit_stats", c.emit_stats},
+          {"allow_nondet_v1", c.allow_nondet_v1},
+          {"typecheck_item_brands_v1", c.typecheck_item_brands_v1},
+          {"auto_require_brand_v1", c.auto_require_brand_v1},
+          {"verify_produced_brands_v1", c.verify_produced_brands_v1}};
+}
+
+}  // namespace
+
+std::string plan_to_text(const Plan& plan) {
+  std::string out = "plan " + plan.file + " (world " + std::string(world_name(plan.world)) + ")\n";
+  out += "cfg:";
+  for (const auto& [name, value] : cfg_ints(plan.cfg)) {
+    out.append(" ").append(name).append("=").append(std::to_string(value));
+    if (name == "max_steps" && !plan.cfg.max_steps_given) out += " (derived)";
+  }
+  if (plan.cfg.brand_registry_ref_v1) out += " brand_registry_ref_v1=" + json_quote(*plan.cfg.brand_registry_ref_v1);
+  out += "\n";
+  if (!plan.cfg.runtime_valid())
+    out += "  the cfg fails the run-time check: every run returns ERR 1 stream:cfg_invalid\n";
+  out += "source: " + id_of(plan.source) + args_text(plan.source) + "  [-> " + plan.source.out_brand + "]\n";
+  for (std::size_t i = 0; i < plan.chain.size(); ++i) {
+    const PlanStage& st = plan.chain[i];
+    out += std::to_string(i) + ": " + id_of(st) + args_text(st) + (st.inserted ? " (inserted)" : "") + "  [" +
+           st.in_brand + " -> " + st.out_brand + "]\n";
+  }
+  out += "sink: ";
+  if (plan.sink_u32frames) out += "std.stream.sink.u32frames_v1 > ";
+  out += id_of(plan.sink) + args_text(plan.sink) + "  [" + plan.sink.in_brand + " ->]\n";
+  return out;
+}
+
+std::string plan_to_json(const Plan& plan) {
+  Json j;
+  j["file"] = plan.file;
+  j["world"] = std::string(world_name(plan.world));
+  Json cfg = Json::object();
+  for (const auto& [name, value] : cfg_ints(plan.cfg)) cfg[std::string(name)] = value;
+  cfg["max_steps_given"] = plan.cfg.max_steps_given;
+  cfg["brand_registry_ref_v1"] =
+      plan.cfg.brand_registry_ref_v1 ? Json(*plan.cfg.brand_registry_ref_v1) : Json(nullptr);
+  cfg["runtime_valid"] = plan.cfg.runtime_valid();
+  j["cfg"] = std::move(cfg);
+  j["source"] = Json{{"id", id_of(plan.source)},
+                     {"args", args_json(plan.source)},
+                     {"in_brand", plan.source.in_brand},
+                     {"out_brand", plan.source.out_brand},
+                     {"pointer", plan.source.pointer}};
+  Json chain = Json::array();
+  for (std::size_t i = 0; i < plan.chain.size(); ++i) {
+    const PlanStage& st = plan.chain[i];
+    chain.push_back(Json{{"index", i},
+                         {"id", id_of(st)},
+                         {"args", args_json(st)},
+                         {"in_brand", st.in_brand},
+                         {"out_brand", st.out_brand},
+                         {"inserted", st.inserted},
+                         {"pointer", st.pointer}});
+  }
+  j["chain"] = std::move(chain);
+  j["sink"] = Json{{"id", id_of(plan.sink)},
+                   {"args", args_json(plan.sink)},
+                   {"in_brand", plan.sink.in_brand},
+                   {"u32frames", plan.sink_u32frames},
+                   {"pointer", plan.sink.pointer}};
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace sluice

@@ -1,0 +1,28 @@
+// The source protocol: a source produces items one at a time as views it owns until the next call.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/bytes.hpp"
+#include "runtime/flow.hpp"
+
+namespace sluice {
+
+enum class SourceStep : std::uint8_t {
+  kItem,  // `item` holds the next item; the executor charges and pushes it, then asks again
+  kEnd,   // end of input: the executor flushes the chain and finishes the sink
+  kHalt,  // an ERR or trap is recorded in the RunContext: the executor ends the run
+};
+
+class Source {
+ public:
+  Source() = default;
+  Source(const Source&) = delete;
+  Source& operator=(const Source&) = delete;
+  virtual ~Source() = default;
+  // Acquire the device (open the file). Runs after every stage init (spec §5 step 9).
+  virtual Flow open() { return Flow::kContinue; }
+  virtual SourceStep next(ByteView& item) = 0;
+};
+
+}  // namespace sluice

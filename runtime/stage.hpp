@@ -1,0 +1,96 @@
+// The stage protocol of the depth-first push loop, and its dynamic form for the interpreter.
+//
+// A stage kernel (stdlib/) is a class template over its downstream `Next`, with
+//   Flow init();                 plugin-style initialisation (spec §5 step 8)
+//   Flow push(ByteView item);    one input item; outputs are pushed into Next before returning
+//   Flow flush();                end of input: emit what is held, into Next
+// Next provides push(ByteView) and push_framed(ByteView): an item made of a u32le length
+// header and the given payload, which sinks take in two parts without gathering.
+// The interpreter composes kernels through `Stage` (one virtual call per item and stage); the
+// C++ backend composes the same kernels with concrete Next types.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/bytes.hpp"
+#include "runtime/flow.hpp"
+#include "runtime/run_context.hpp"
+
+namespace sluice {
+
+// Gathers a framed item into `scratch` (header + payload) for a downstream that needs it
+// contiguous. The copy is counted.
+inline ByteView gather_framed(RunContext& ctx, std::vector<std::uint8_t>& scratch, ByteView payload) {
+  scratch.resize(std::size_t{4} + payload.size);
+  store_u32le(scratch.data(), payload.size);
+  if (payload.size != 0) std::memcpy(scratch.data() + 4, payload.data, payload.size);
+  ctx.count_copy(std::size_t{4} + payload.size);
+  return {scratch.data(), static_cast<std::uint32_t>(scratch.size())};
+}
+
+class Stage {
+ public:
+  Stage() = default;
+  Stage(const Stage&) = delete;
+  Stage& operator=(const Stage&) = delete;
+  virtual ~Stage() = default;
+
+  virtual Flow init() { return Flow::kContinue; }
+  virtual Flow push(ByteView item) = 0;
+  virtual Flow push_framed(ByteView payload) = 0;
+  virtual Flow flush() { return Flow::kContinue; }
+};
+
+// A Next that forwards to a dynamic Stage.
+class StageRef {
+ public:
+  explicit StageRef(Stage* s) : s_(s) {}
+  Flow push(ByteView item) { return s_->push(item); }
+  Flow push_framed(ByteView payload) { return s_->push_framed(payload); }
+
+ private:
+  Stage* s_;
+};
+
+// Wraps a transducer kernel K<StageRef> as a dynamic Stage. Kernels that cannot take framed
+// items in parts get them gathered.
+template <class Kernel>
+class DynStage final : public Stage {
+ public:
+  template <class... Args>
+  explicit DynStage(RunContext& ctx, Args&&... args) : ctx_(&ctx), k_(std::forward<Args>(args)...) {}
+  Flow init() override { return k_.init(); }
+  Flow push(ByteView item) override { return k_.push(item); }
+  Flow push_framed(ByteView payload) override {
+    if constexpr (requires { k_.push_framed(payload); }) {
+      return k_.push_framed(payload);
+    } else {
+      return k_.push(gather_framed(*ctx_, scratch_, payload));
+    }
+  }
+  Flow flush() override { return k_.flush(); }
+  Kernel& kernel() { return k_; }
+
+ private:
+  RunContext* ctx_;
+  Kernel k_;
+  std::vector<std::uint8_t> scratch_;
+};
+
+}  // namespace sluice
+
+namespace sluice {
+
+// The end of the chain. push/push_framed charge the sink budgets and hand the bytes on.
+class Sink : public Stage {
+ public:
+  // Sink init (spec §5 step 7): open an fs stream target, for instance.
+  virtual Flow open() { return Flow::kContinue; }
+  // End of a successful run: write out what is buffered, close, commit.
+  virtual Flow finish() { return Flow::kContinue; }
+  // The OK doc payload; valid after finish().
+  virtual ByteView payload() const { return {}; }
+};
+
+}  // namespace sluice

@@ -1,0 +1,71 @@
+// The stage catalog: for every descriptor id the compiler accepts, its kind, its positional
+// arguments and kv fields (with types, limits and defaults), the world it needs, whether it is
+// flushed, and its default item brands. The front end checks descriptors against this table and
+// the interpreter/emitter construct stages from it. Stages are listed explicitly in catalog.cpp.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace sluice {
+
+enum class StageKind : std::uint8_t { kSource, kTransducer, kSink };
+
+// The type an ["std.stream.expr_v1", X] argument must have.
+enum class ValueType : std::uint8_t { kI32, kBytes, kBytesView };
+
+enum class FieldKind : std::uint8_t {
+  kIntLiteral,  // a JSON integer literal fitting i32, at least `min_value`
+  kWord,        // one identifier out of `words` (e.g. on_truncated: err | drop); stored as its index
+  kBrandIn,     // in_item_brand: "any" | "same" | brand id (sinks: "any" | brand id)
+  kBrandOut,    // out_item_brand: "same" | "none" | brand id (sources: brand id only)
+  kExpr,        // ["std.stream.expr_v1", X] of `type`
+};
+
+enum class WorldNeed : std::uint8_t {
+  kNone,    // any world
+  kFsRead,  // solve-fs, solve-full, run-os, run-os-sandboxed
+  kOs,      // run-os, run-os-sandboxed
+};
+
+struct PositionalSpec {
+  std::string_view name;
+  ValueType type;
+};
+
+struct FieldSpec {
+  std::string_view name;
+  FieldKind kind;
+  bool required = false;
+  std::int32_t min_value = INT32_MIN;       // kIntLiteral only
+  std::int32_t default_value = 0;           // kIntLiteral/kWord when absent and not required
+  std::span<const std::string_view> words = {};  // kWord only
+  ValueType type = ValueType::kI32;         // kExpr only
+};
+
+struct StageSpec {
+  std::string_view id;
+  StageKind kind;
+  std::span<const PositionalSpec> positional = {};  // each one an expr_v1, in descriptor order
+  std::span<const FieldSpec> fields = {};  // the kv fields, in any order in the descriptor
+  WorldNeed world = WorldNeed::kNone;
+  bool wraps_sink = false;   // u32frames_v1: its first positional element is an inner sink
+  bool flushable = false;    // holds state that the end-of-input flush walk emits
+  bool plugin_like = false;  // X07 runs it as a plugin: its step errors win over downstream errors
+  std::string_view default_in_brand = "any";
+  std::string_view default_out_brand = "none";
+  std::string_view summary;  // one line for `sluice plan` and help texts
+};
+
+// nullptr when the id is not a stage sluice knows.
+const StageSpec* find_stage(std::string_view id);
+std::span<const StageSpec* const> all_stages();
+
+}  // namespace sluice
+
+namespace sluice {
+// X07 stage ids that sluice does not implement yet: the front end says "not supported yet"
+// instead of "unknown stage" for them.
+bool is_x07_stage_not_yet_supported(std::string_view id);
+}  // namespace sluice

@@ -1,0 +1,33 @@
+// Builds the interpreter's objects for a plan: the source, each stage kernel behind the dynamic
+// Stage interface (pushing into the next one), and the sink entry with its consumer. This is the
+// catalog's "how to construct it"; the C++ backend writes the same constructions out statically.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "runtime/fs_sandbox.hpp"
+#include "runtime/input_stream.hpp"
+#include "runtime/run_context.hpp"
+#include "runtime/source.hpp"
+#include "runtime/stage.hpp"
+#include "stdlib/plan.hpp"
+
+namespace sluice {
+
+struct RunEnv {
+  FsRoot fs_root;                       // where fs paths resolve; sandboxed unless run-os
+  ReadMode read_mode = ReadMode::kRead;
+};
+
+struct Pipeline {
+  std::unique_ptr<Source> source;
+  std::vector<std::unique_ptr<Stage>> stages;  // chain order
+  std::unique_ptr<Sink> sink;
+  std::vector<Stage*> chain;                   // non-owning, chain order
+};
+
+// The plan must have passed the front end and the runtime cfg check (PlanCfg::runtime_valid).
+Pipeline instantiate(const Plan& plan, RunContext& ctx, const RunEnv& env);
+
+}  // namespace sluice

@@ -1,0 +1,384 @@
+#include "stdlib/json/json_canon.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "stdlib/json/es_number.hpp"
+#include "stdlib/json/json_string.hpp"
+
+namespace sluice::json {
+namespace {
+
+// A decimal literal with at most this many significant digits (DBL_DIG) is printed from its own
+// digits, without a binary round trip: distinct decimals of ≤ 15 significant digits lie more than
+// one ulp apart, so the literal is the only one in its double's rounding interval, hence the
+// double's shortest round-trip form. That holds for normal doubles, which the point range below
+// keeps to (0.d × 10^point with −290 ≤ point ≤ 300 lies in 1e-291 .. 1e300).
+constexpr std::uint32_t kDirectDigits = 15;
+constexpr std::int64_t kDirectPointMin = -290;
+constexpr std::int64_t kDirectPointMax = 300;
+// Exponent digits stop accumulating here: any larger exponent already means 0 or ±inf.
+constexpr std::int64_t kExponentClamp = 100000000;
+// Every member costs this much in X07's object accounting (spec §13): its record holds four u32
+// (key offset and three lengths) before the bytes, and the index holds one u32 per member, two
+// more at the final check (the sort's index arrays).
+constexpr std::uint64_t kMemberRecordBytes = 16;
+constexpr std::uint64_t kMemberIndexBytes = 4;
+constexpr std::uint64_t kMemberSortBytes = 8;
+
+inline bool is_ws(std::uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+inline bool is_digit(std::uint8_t c) { return c >= '0' && c <= '9'; }
+inline std::uint32_t skip_ws(const std::uint8_t* buf, std::uint32_t len, std::uint32_t pos) {
+  while (pos < len && is_ws(buf[pos])) ++pos;
+  return pos;
+}
+
+struct NumberScan {
+  JsonError error;
+  std::uint32_t end = 0;
+  std::uint32_t out_size = 0;
+};
+
+// The number at buf[pos]: X07's grammar checks (each failure is 20 at the number's first byte),
+// then its ECMAScript form written to `out` (kEsNumberMaxChars bytes) when kEmit.
+template <bool kEmit>
+NumberScan scan_number(const std::uint8_t* buf, std::uint32_t len, std::uint32_t pos, char* out) {
+  const std::uint32_t start = pos;
+  NumberScan r;
+  r.error = {JsonCode::kSyntax, start};
+  bool negative = false;
+  if (buf[pos] == '-') {
+    negative = true;
+    if (++pos >= len) return r;
+  }
+  const std::uint32_t int_begin = pos;
+  if (buf[pos] == '0') {
+    ++pos;
+    if (pos < len && is_digit(buf[pos])) return r;
+  } else if (buf[pos] >= '1' && buf[pos] <= '9') {
+    ++pos;
+    while (pos < len && is_digit(buf[pos])) ++pos;
+  } else {
+    return r;
+  }
+  const std::uint32_t int_end = pos;
+  std::uint32_t frac_begin = pos;
+  std::uint32_t frac_end = pos;
+  if (pos < len && buf[pos] == '.') {
+    ++pos;
+    if (pos >= len || !is_digit(buf[pos])) return r;
+    frac_begin = pos;
+    while (pos < len && is_digit(buf[pos])) ++pos;
+    frac_end = pos;
+  }
+  std::int64_t exponent = 0;
+  bool has_exponent = false;
+  if (pos < len && (buf[pos] == 'e' || buf[pos] == 'E')) {
+    has_exponent = true;
+    if (++pos >= len) return r;
+    bool exponent_negative = false;
+    if (buf[pos] == '+' || buf[pos] == '-') {
+      exponent_negative = buf[pos] == '-';
+      if (++pos >= len) return r;
+    }
+    if (!is_digit(buf[pos])) return r;
+    while (pos < len && is_digit(buf[pos])) {
+      if (exponent < kExponentClamp) exponent = exponent * 10 + (buf[pos] - '0');
+      ++pos;
+    }
+    if (exponent_negative) exponent = -exponent;
+  }
+  r.error = {};
+  r.end = pos;
+
+  const std::uint32_t int_len = int_end - int_begin;
+  if (!has_exponent && frac_begin == frac_end && int_len <= kDirectDigits) {
+    // A short integer literal is its own canonical form, but for −0.
+    if constexpr (kEmit) {
+      if (int_len == 1 && buf[int_begin] == '0') {
+        out[0] = '0';
+        r.out_size = 1;
+      } else {
+        r.out_size = int_end - start;
+        std::memcpy(out, buf + start, r.out_size);
+      }
+    }
+    return r;
+  }
+
+  const std::uint32_t total = int_len + (frac_end - frac_begin);
+  const auto digit_at = [&](std::uint32_t i) {
+    return static_cast<char>(i < int_len ? buf[int_begin + i] : buf[frac_begin + (i - int_len)]);
+  };
+  std::uint32_t first = 0;
+  while (first < total && digit_at(first) == '0') ++first;
+  if (first == total) {  // ±0 in any spelling
+    if constexpr (kEmit) {
+      out[0] = '0';
+      r.out_size = 1;
+    }
+    return r;
+  }
+  std::uint32_t last = total - 1;
+  while (digit_at(last) == '0') --last;
+  const std::uint32_t k = last - first + 1;
+  const std::int64_t point = static_cast<std::int64_t>(int_len) - first + exponent;
+  if (k <= kDirectDigits && point >= kDirectPointMin && point <= kDirectPointMax) {
+    if constexpr (kEmit) {
+      char digits[kDirectDigits];
+      for (std::uint32_t i = 0; i < k; ++i) digits[i] = digit_at(first + i);
+      r.out_size = static_cast<std::uint32_t>(format_es_digits(negative, digits, k, static_cast<int>(point), out));
+    }
+    return r;
+  }
+
+  // Long or extreme literals: the correctly rounded double (libstdc++'s from_chars), then its
+  // shortest form.
+  double v = 0;
+  const auto* first_char = reinterpret_cast<const char*>(buf + start);
+  const auto* last_char = reinterpret_cast<const char*>(buf + pos);
+  const auto fc = std::from_chars(first_char, last_char, v);
+  if (fc.ec == std::errc::result_out_of_range) {
+    // from_chars reports both ends of the range. A value of at least 1 overflowed to ±inf, which
+    // I-JSON forbids; a smaller one underflowed to ±0, which is printed as 0 (spec §13; X07's
+    // parser also rounds it to zero).
+    if (point > 0) {
+      r.error = {JsonCode::kNotIJson, start};
+      return r;
+    }
+    v = 0;
+  } else if (fc.ec != std::errc() || fc.ptr != last_char || !std::isfinite(v)) {
+    r.error = {JsonCode::kNotIJson, start};  // X07: a literal its float parser refuses
+    return r;
+  }
+  if constexpr (kEmit) r.out_size = static_cast<std::uint32_t>(format_es_number(v, out));
+  return r;
+}
+
+// The literal at buf[pos] (true, false, null), or 0 when the bytes are not one of them.
+inline std::uint32_t literal_size(const std::uint8_t* buf, std::uint32_t len, std::uint32_t pos) {
+  const std::uint32_t avail = len - pos;
+  switch (buf[pos]) {
+    case 't': return avail >= 4 && std::memcmp(buf + pos, "true", 4) == 0 ? 4 : 0;
+    case 'f': return avail >= 5 && std::memcmp(buf + pos, "false", 5) == 0 ? 5 : 0;
+    case 'n': return avail >= 4 && std::memcmp(buf + pos, "null", 4) == 0 ? 4 : 0;
+    default: return 0;
+  }
+}
+
+inline std::uint32_t u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
+
+}  // namespace
+
+JsonError JsonCanonicalizer::canonicalize(ByteView in, const JsonCanonLimits& limits, ByteBuffer& out) {
+  return run<true>(in, limits, out);
+}
+
+JsonError JsonCanonicalizer::validate(ByteView in, const JsonCanonLimits& limits) {
+  return run<false>(in, limits, scratch_);
+}
+
+template <bool kEmit>
+JsonError JsonCanonicalizer::run(ByteView in, const JsonCanonLimits& limits, ByteBuffer& out) {
+  const std::uint8_t* const buf = in.data;
+  const std::uint32_t len = in.size;
+  stack_.clear();
+  members_.clear();
+  key_text_.clear();
+  if constexpr (!kEmit) out.clear();
+
+  std::uint32_t pos = skip_ws(buf, len, 0);
+  if (pos >= len) return {JsonCode::kSyntax, 0};  // empty or whitespace only: offset 0 (spec §19.3)
+
+  enum class Next : std::uint8_t { kValue, kMember, kAfterValue };
+  Next next = Next::kValue;
+  for (;;) {
+    if (next == Next::kValue) {
+      pos = skip_ws(buf, len, pos);
+      if (pos >= len) return {JsonCode::kSyntax, pos};
+      const std::uint8_t c = buf[pos];
+      next = Next::kAfterValue;
+      if (c == '"') {
+        // Room for the quotes and the scanner's bound (json_string.hpp).
+        out.ensure(std::size_t{len - pos} + 16);
+        std::uint8_t* w = out.tail();
+        const StringScan s = canon_string_value(buf, len, pos, w + 1);
+        if (!s.error.ok()) return s.error;
+        if constexpr (kEmit) {
+          w[0] = '"';
+          w[1 + s.out_size] = '"';
+          out.commit(std::size_t{s.out_size} + 2);
+        }
+        pos = s.end;
+        continue;
+      }
+      if (c == '-' || is_digit(c)) {
+        out.ensure(kEsNumberMaxChars);
+        const NumberScan n = scan_number<kEmit>(buf, len, pos, reinterpret_cast<char*>(out.tail()));
+        if (!n.error.ok()) return n.error;
+        out.commit(n.out_size);
+        pos = n.end;
+        continue;
+      }
+      if (c == '{' || c == '[') {
+        // The depth check comes before the container is entered (spec §13).
+        if (stack_.size() >= limits.max_depth) return {JsonCode::kTooDeep, pos};
+        const bool is_object = c == '{';
+        const std::uint32_t inner = skip_ws(buf, len, pos + 1);
+        if (inner >= len) return {JsonCode::kSyntax, inner};
+        if (buf[inner] == (is_object ? '}' : ']')) {
+          if constexpr (kEmit) {
+            out.push(c);
+            out.push(buf[inner]);
+          }
+          pos = inner + 1;
+          continue;
+        }
+        stack_.push_back(Frame{pos, u32(out.size()), u32(members_.size()), u32(key_text_.size()), 0, 0, is_object});
+        if constexpr (kEmit) out.push(c);
+        pos = inner;
+        next = is_object ? Next::kMember : Next::kValue;
+        continue;
+      }
+      const std::uint32_t n = literal_size(buf, len, pos);
+      if (n == 0) return {JsonCode::kSyntax, pos};
+      if constexpr (kEmit) out.append(buf + pos, n);
+      pos += n;
+      continue;
+    }
+
+    if (next == Next::kMember) {
+      pos = skip_ws(buf, len, pos);
+      if (pos >= len || buf[pos] != '"') return {JsonCode::kSyntax, pos};
+      const Frame& f = stack_.back();
+      if (f.count >= limits.max_object_members) return {JsonCode::kObjectTooLarge, f.in_offset};
+      out.ensure(std::size_t{len - pos} + 16);
+      std::uint8_t* w = out.tail();
+      const StringScan s = canon_string_key(buf, len, pos, w + 1);
+      if (!s.error.ok()) return s.error;
+      if constexpr (kEmit) {
+        Member m{};
+        m.key_in_offset = pos;
+        m.out_begin = u32(out.size());
+        m.key_size = s.out_size;
+        m.utf16_units = s.utf16_units;
+        m.has_high = s.has_high;
+        w[0] = '"';
+        w[1 + s.out_size] = '"';
+        if (s.escaped_output) {
+          m.text_in_key_text = true;
+          m.text_offset = u32(key_text_.size());
+          unescape_canonical(w + 1, s.out_size, key_text_);
+          m.text_size = u32(key_text_.size()) - m.text_offset;
+        } else {
+          m.text_in_key_text = false;
+          m.text_offset = m.out_begin + 1;
+          m.text_size = s.out_size;
+        }
+        out.commit(std::size_t{s.out_size} + 2);
+        members_.push_back(m);
+      }
+      pos = skip_ws(buf, len, s.end);
+      if (pos >= len || buf[pos] != ':') return {JsonCode::kSyntax, pos};
+      ++pos;
+      if constexpr (kEmit) out.push(':');
+      next = Next::kValue;
+      continue;
+    }
+
+    // After a value.
+    if (stack_.empty()) {
+      pos = skip_ws(buf, len, pos);
+      if (pos != len) return {JsonCode::kTrailingData, pos};
+      return {};
+    }
+    Frame& f = stack_.back();
+    ++f.count;
+    if constexpr (kEmit) {
+      if (f.is_object) {
+        Member& m = members_.back();
+        m.out_end = u32(out.size());
+        const std::uint64_t value_size = m.out_end - m.out_begin - m.key_size - 3;  // less "key":
+        f.used += kMemberRecordBytes + m.key_size + 2ULL * m.utf16_units + value_size;
+        if (f.used + kMemberIndexBytes * f.count > limits.max_object_total_bytes)
+          return {JsonCode::kObjectTooLarge, f.in_offset};
+      }
+    }
+    pos = skip_ws(buf, len, pos);
+    if (pos >= len) return {JsonCode::kSyntax, pos};
+    const std::uint8_t c = buf[pos];
+    if (c == ',') {
+      ++pos;
+      if constexpr (kEmit) out.push(',');
+      next = f.is_object ? Next::kMember : Next::kValue;
+      continue;
+    }
+    if (c != (f.is_object ? '}' : ']')) return {JsonCode::kSyntax, pos};
+    ++pos;
+    if constexpr (kEmit) {
+      if (f.is_object) {
+        if (f.used + (kMemberIndexBytes + kMemberSortBytes) * f.count > limits.max_object_total_bytes)
+          return {JsonCode::kObjectTooLarge, f.in_offset};
+        const JsonError e = close_object(f, out);
+        if (!e.ok()) return e;
+      } else {
+        out.push(']');
+      }
+    }
+    stack_.pop_back();
+  }
+}
+
+// Sorts the members of the object `f` (≥ 1 member, all in `out` in input order after its '{'),
+// rejects a duplicate key, and closes it with '}'.
+JsonError JsonCanonicalizer::close_object(const Frame& f, ByteBuffer& out) {
+  Member* const ms = members_.data() + f.members_base;
+  const std::uint32_t count = f.count;
+  if (count > 1) {
+    keys_.resize(count);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const Member& m = ms[i];
+      const std::uint8_t* base = m.text_in_key_text ? key_text_.data() : out.data();
+      keys_[i] = KeyRef{base + m.text_offset, m.text_size, m.has_high, m.key_in_offset};
+    }
+    // Input already in order (and so without duplicates) is common: check before sorting.
+    std::uint32_t i = 1;
+    while (i < count && compare_keys(keys_[i - 1], keys_[i]) < 0) ++i;
+    if (i < count) {
+      order_.resize(count);
+      std::iota(order_.begin(), order_.end(), 0U);
+      std::sort(order_.begin(), order_.end(),
+                [this](std::uint32_t a, std::uint32_t b) { return compare_keys(keys_[a], keys_[b]) < 0; });
+      for (std::uint32_t j = 1; j < count; ++j) {
+        if (compare_keys(keys_[order_[j - 1]], keys_[order_[j]]) == 0) {
+          // Which of the equal keys X07 names depends on its own sort; only now is it run.
+          std::uint32_t offset = 0;
+          x07_duplicate_key_offset(keys_, offset);
+          return {JsonCode::kNotIJson, offset};
+        }
+      }
+      // Write the members back in key order. The bytes between '{' and the end are the members
+      // joined by commas, so the region keeps its size.
+      const std::size_t region = std::size_t{f.out_offset} + 1;
+      tmp_.clear();
+      tmp_.append(out.data() + region, out.size() - region);
+      std::uint8_t* w = out.data() + region;
+      for (std::uint32_t j = 0; j < count; ++j) {
+        const Member& m = ms[order_[j]];
+        if (j != 0) *w++ = ',';
+        const std::size_t n = std::size_t{m.out_end} - m.out_begin;
+        std::memcpy(w, tmp_.data() + (m.out_begin - region), n);
+        w += n;
+      }
+    }
+  }
+  members_.resize(f.members_base);
+  key_text_.truncate(f.key_text_base);
+  out.push('}');
+  return {};
+}
+
+}  // namespace sluice::json

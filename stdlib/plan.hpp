@@ -1,0 +1,86 @@
+// The elaborated plan: what the front end hands to the backends. Every argument is resolved to a
+// value (expr_v1 evaluated, defaults filled in), so a backend needs no descriptor JSON.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/bytes.hpp"
+#include "runtime/world.hpp"
+#include "stdlib/catalog.hpp"
+
+namespace sluice {
+
+struct ArgValue {
+  enum class Kind : std::uint8_t { kInt, kBytes, kWord };
+  Kind kind = Kind::kInt;
+  std::int64_t i = 0;   // kInt value, or the word's index for kWord
+  std::string bytes;    // kBytes value, or the word itself for kWord
+};
+
+struct PlanArg {
+  std::string name;
+  ArgValue value;
+  bool defaulted = false;  // not written in the descriptor
+};
+
+struct PlanStage {
+  const StageSpec* spec = nullptr;
+  std::vector<PlanArg> args;  // positional first, then fields in catalog order
+  std::string in_brand;       // resolved brand on the incoming edge ("any", or a brand id)
+  std::string out_brand;      // resolved brand on the outgoing edge ("none", or a brand id)
+  bool inserted = false;      // added by the compiler (auto_require_brand_v1 / verify)
+  std::string pointer;        // JSON pointer of the stage's descriptor in the pipe file
+
+  [[nodiscard]] const ArgValue* arg(std::string_view name) const {
+    for (const PlanArg& a : args)
+      if (a.name == name) return &a.value;
+    return nullptr;
+  }
+  [[nodiscard]] std::int32_t int_arg(std::string_view name) const {
+    const ArgValue* v = arg(name);
+    return v ? static_cast<std::int32_t>(v->i) : 0;
+  }
+  [[nodiscard]] ByteView bytes_arg(std::string_view name) const {
+    const ArgValue* v = arg(name);
+    return v ? ByteView::of(v->bytes) : ByteView{};
+  }
+};
+
+struct PlanCfg {
+  std::int32_t chunk_max_bytes = 0;
+  std::int32_t bufread_cap_bytes = 0;
+  std::int32_t max_in_bytes = 0;      // after the json_canon reduction (spec §3)
+  std::int32_t max_out_bytes = 0;
+  std::int32_t max_items = 0;
+  std::int32_t max_steps = 0;         // resolved: given (>0) or derived
+  bool max_steps_given = false;
+  std::int32_t emit_payload = 1;
+  std::int32_t emit_stats = 1;
+  std::int32_t allow_nondet_v1 = 0;
+  std::int32_t typecheck_item_brands_v1 = 1;
+  std::int32_t auto_require_brand_v1 = 0;
+  std::int32_t verify_produced_brands_v1 = 0;
+  std::optional<std::string> brand_registry_ref_v1;
+
+  // The runtime cfg check of spec §3: false means every run returns ERR 1 stream:cfg_invalid.
+  [[nodiscard]] bool runtime_valid() const {
+    return chunk_max_bytes > 0 && bufread_cap_bytes > 0 && max_in_bytes > 0 && max_out_bytes > 0 &&
+           max_items > 0 && bufread_cap_bytes >= chunk_max_bytes;
+  }
+};
+
+struct Plan {
+  std::string file;  // the pipe file, for messages
+  World world = World::kRunOsSandboxed;
+  PlanCfg cfg;
+  PlanStage source;
+  std::vector<PlanStage> chain;
+  PlanStage sink;              // the sink that consumes bytes (inside u32frames_v1 when wrapped)
+  bool sink_u32frames = false; // the sink is wrapped in std.stream.sink.u32frames_v1
+};
+
+}  // namespace sluice

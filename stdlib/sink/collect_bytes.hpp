@@ -1,0 +1,36 @@
+// std.stream.sink.collect_bytes_v1: every delivered byte appended to the payload.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "runtime/bytes.hpp"
+#include "runtime/flow.hpp"
+
+namespace sluice {
+
+// X07 reserves max_out_bytes up front; reserving at most this much and growing keeps a large
+// budget from costing memory the run never uses.
+inline constexpr std::size_t kCollectInitialReserve = 1u << 20;
+
+class CollectBytes {
+ public:
+  explicit CollectBytes(std::uint32_t max_out_bytes) {
+    bytes_.reserve(std::min<std::size_t>(max_out_bytes, kCollectInitialReserve));
+  }
+  Flow open() { return Flow::kContinue; }
+  Flow consume(ByteView v) {
+    bytes_.insert(bytes_.end(), v.begin(), v.end());
+    return Flow::kContinue;
+  }
+  Flow finish() { return Flow::kContinue; }
+  [[nodiscard]] ByteView payload() const {
+    return {bytes_.data(), static_cast<std::uint32_t>(bytes_.size())};
+  }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+};
+
+}  // namespace sluice

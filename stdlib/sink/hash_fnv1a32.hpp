@@ -1,0 +1,29 @@
+// std.stream.sink.hash_fnv1a32_v1: FNV-1a 32 over every delivered byte; payload is the hash, LE.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/flow.hpp"
+#include "runtime/hash_fnv1a.hpp"
+
+namespace sluice {
+
+class HashFnv1a32 {
+ public:
+  Flow open() { return Flow::kContinue; }
+  Flow consume(ByteView v) {
+    h_ = fnv1a32_update(h_, v);
+    return Flow::kContinue;
+  }
+  Flow finish() {
+    store_u32le(out_, h_);
+    return Flow::kContinue;
+  }
+  [[nodiscard]] ByteView payload() const { return {out_, 4}; }
+
+ private:
+  std::uint32_t h_ = kFnv1a32Basis;
+  std::uint8_t out_[4] = {};
+};
+
+}  // namespace sluice

@@ -1,0 +1,65 @@
+// The sink entry (spec §3 "emit_item"): the u32frames length check, the items budget, then the
+// bytes budget, then the consumer gets the bytes. A framed item (header + payload from
+// frame_u32le) and a u32frames header reach the consumer as separate parts, never gathered.
+//
+// A consumer provides: Flow open(); Flow consume(ByteView); Flow finish(); ByteView payload() const.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/run_context.hpp"
+#include "runtime/stage.hpp"
+#include "stdlib/xf/frame_u32le.hpp"
+
+namespace sluice {
+
+template <class Consumer>
+class SinkEntry final : public Sink {
+ public:
+  template <class... Args>
+  SinkEntry(RunContext& ctx, bool u32frames, Args&&... args)
+      : ctx_(&ctx), u32frames_(u32frames), consumer_(std::forward<Args>(args)...) {}
+
+  Flow open() override { return consumer_.open(); }
+
+  Flow push(ByteView item) override {
+    if (u32frames_) {
+      if (item.size > kMaxFrameLength) return ctx_->fail(ErrId::kFrameTooLarge);
+      if (ctx_->charge_sink_item(item.size + 4u) == Flow::kHalt) return Flow::kHalt;
+      if (consume_header(item.size) == Flow::kHalt) return Flow::kHalt;
+    } else if (ctx_->charge_sink_item(item.size) == Flow::kHalt) {
+      return Flow::kHalt;
+    }
+    return consumer_.consume(item);
+  }
+
+  Flow push_framed(ByteView payload) override {
+    const std::uint64_t item_len = std::uint64_t{payload.size} + 4u;
+    if (u32frames_) {
+      if (item_len > kMaxFrameLength) return ctx_->fail(ErrId::kFrameTooLarge);
+      if (ctx_->charge_sink_item(static_cast<std::uint32_t>(item_len) + 4u) == Flow::kHalt) return Flow::kHalt;
+      if (consume_header(static_cast<std::uint32_t>(item_len)) == Flow::kHalt) return Flow::kHalt;
+    } else if (ctx_->charge_sink_item(static_cast<std::uint32_t>(item_len)) == Flow::kHalt) {
+      return Flow::kHalt;
+    }
+    if (consume_header(payload.size) == Flow::kHalt) return Flow::kHalt;
+    return consumer_.consume(payload);
+  }
+
+  Flow finish() override { return consumer_.finish(); }
+  ByteView payload() const override { return consumer_.payload(); }
+  Consumer& consumer() { return consumer_; }
+
+ private:
+  Flow consume_header(std::uint32_t len) {
+    std::uint8_t h[4];
+    store_u32le(h, len);
+    return consumer_.consume(ByteView(h, 4));
+  }
+
+  RunContext* ctx_;
+  bool u32frames_;
+  Consumer consumer_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,38 @@
+// std.stream.sink.world_fs_write_file_v1 (spec §8): every item written to a file that appears at
+// its path only when the run ends OK. X07 collects everything and writes once at the end; sluice
+// streams into a temporary file beside the target (flat memory) and keeps any error sticky until
+// the end, so the doc is the same: ERR 41 with payload u32 rc, or OK with an empty payload.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "runtime/atomic_file.hpp"
+#include "runtime/output_stream.hpp"
+#include "runtime/run_context.hpp"
+
+namespace sluice {
+
+struct WriteFileConfig {
+  std::string path;
+};
+
+class WorldFsWriteFile {
+ public:
+  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, FsRoot root)
+      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)) {}
+
+  Flow open();
+  Flow consume(ByteView v);
+  Flow finish();
+  [[nodiscard]] ByteView payload() const { return {}; }
+
+ private:
+  RunContext* ctx_;
+  WriteFileConfig cfg_;
+  FsRoot root_;
+  AtomicFile file_;
+  std::optional<OutputStream> out_;
+};
+
+}  // namespace sluice

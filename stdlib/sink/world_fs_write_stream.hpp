@@ -1,0 +1,49 @@
+// std.stream.sink.world_fs_write_stream_v1 and ..._hash_fnv1a32_v1 (spec §8): a buffered write
+// with X07's exact policy (buf_cap_bytes, flush_min_bytes, a physical-write budget), opened at
+// sink init and committed at the end. The target appears only when the run ends OK.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "runtime/atomic_file.hpp"
+#include "runtime/hash_fnv1a.hpp"
+#include "runtime/output_stream.hpp"
+#include "runtime/run_context.hpp"
+
+namespace sluice {
+
+struct WriteStreamConfig {
+  std::string path;
+  std::uint32_t buf_cap_bytes = 0;
+  std::uint32_t flush_min_bytes = 0;
+  std::uint32_t max_flushes = 0;
+  bool hash = false;  // the _hash_fnv1a32_v1 variant: payload = FNV-1a 32 of the bytes written
+};
+
+class WorldFsWriteStream {
+ public:
+  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, FsRoot root)
+      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)) {}
+
+  Flow open();
+  Flow consume(ByteView v);
+  Flow finish();
+  [[nodiscard]] ByteView payload() const { return cfg_.hash ? ByteView(hash_out_, 4) : ByteView(); }
+
+ private:
+  Flow physical_write(ByteView direct);
+  Flow fail_io(ErrId id, std::uint32_t ec, const char* what, int err_no);
+
+  RunContext* ctx_;
+  WriteStreamConfig cfg_;
+  FsRoot root_;
+  AtomicFile file_;
+  std::optional<OutputStream> out_;
+  std::uint32_t flushes_ = 0;
+  std::uint32_t hash_ = kFnv1a32Basis;
+  std::uint8_t hash_out_[4] = {};
+};
+
+}  // namespace sluice

@@ -1,0 +1,24 @@
+// std.stream.src.bytes_v1 (spec §6): the whole value as exactly one item, even when empty;
+// chunk_max_bytes does not apply.
+#pragma once
+
+#include "runtime/source.hpp"
+
+namespace sluice {
+
+class BytesSource final : public Source {
+ public:
+  explicit BytesSource(ByteView value) : value_(value) {}
+  SourceStep next(ByteView& item) override {
+    if (done_) return SourceStep::kEnd;
+    done_ = true;
+    item = value_;
+    return SourceStep::kItem;
+  }
+
+ private:
+  ByteView value_;
+  bool done_ = false;
+};
+
+}  // namespace sluice

@@ -1,0 +1,103 @@
+// std.stream.xf.split_lines_v1 (spec §7.5): lines between delimiter bytes, delimiter stripped,
+// empty lines kept, a non-empty unterminated tail emitted at flush. Lines inside one input item
+// go downstream as views into it; only a line that spans items is gathered into the carry.
+#pragma once
+
+#include <cstdint>
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "runtime/run_context.hpp"
+
+namespace sluice {
+
+struct SplitLinesConfig {
+  std::int32_t delim = '\n';        // a value outside 0..255 never matches
+  std::int32_t max_line_bytes = 0;  // ≤ 0 fails init with ERR 1
+};
+
+// The carry starts this large and grows (to at most max_line_bytes) only for longer lines.
+inline constexpr std::size_t kSplitCarryInitialBytes = 4096;
+
+template <class Next>
+class SplitLines {
+ public:
+  SplitLines(RunContext& ctx, Next next, const SplitLinesConfig& cfg)
+      : ctx_(&ctx), next_(next), delim_(cfg.delim), max_(cfg.max_line_bytes) {}
+
+  Flow init() {
+    if (max_ <= 0) return ctx_->fail(ErrId::kSplitLinesMaxLineBytes);
+    carry_.reserve(std::min<std::size_t>(static_cast<std::size_t>(max_), kSplitCarryInitialBytes));
+    return Flow::kContinue;
+  }
+
+  Flow push(ByteView in) {
+    const std::uint8_t* p = in.begin();
+    const std::uint8_t* const end = in.end();
+    const std::size_t max = static_cast<std::size_t>(max_);
+    if (delim_ >= 0 && delim_ <= 255) {
+      const int d = delim_;
+      while (p != end) {
+        const auto* nl = static_cast<const std::uint8_t*>(std::memchr(p, d, static_cast<std::size_t>(end - p)));
+        if (nl == nullptr) break;
+        const std::size_t seg = static_cast<std::size_t>(nl - p);
+        ByteView line;
+        if (carry_.empty()) {
+          if (seg > max) return ctx_->fail(ErrId::kLineTooLong);
+          line = ByteView(p, static_cast<std::uint32_t>(seg));
+        } else {
+          if (carry_.size() + seg > max) return ctx_->fail(ErrId::kLineTooLong);
+          append_carry(p, seg);
+          line = ByteView(carry_.data(), static_cast<std::uint32_t>(carry_.size()));
+        }
+        p = nl + 1;
+        const Flow f = next_.push(line);
+        carry_.clear();
+        if (f == Flow::kHalt) return own_error_wins(p, end);
+      }
+    }
+    const std::size_t tail = static_cast<std::size_t>(end - p);
+    if (tail != 0) {
+      // The check fires on the carried tail as soon as it exceeds the limit (spec §7.5).
+      if (carry_.size() + tail > max) return ctx_->fail(ErrId::kLineTooLong);
+      append_carry(p, tail);
+    }
+    return Flow::kContinue;
+  }
+
+  Flow flush() {
+    if (carry_.empty()) return Flow::kContinue;
+    const Flow f = next_.push(ByteView(carry_.data(), static_cast<std::uint32_t>(carry_.size())));
+    carry_.clear();
+    return f;
+  }
+
+ private:
+  void append_carry(const std::uint8_t* p, std::size_t n) {
+    carry_.insert(carry_.end(), p, p + n);
+    ctx_->count_copy(n);
+  }
+
+  // Downstream failed while this item was being split. X07 splits the whole item before pushing
+  // anything, so a too-long line later in the same item is the error it reports.
+  Flow own_error_wins(const std::uint8_t* p, const std::uint8_t* end) {
+    const std::size_t max = static_cast<std::size_t>(max_);
+    while (p != end) {
+      const auto* nl = static_cast<const std::uint8_t*>(std::memchr(p, delim_, static_cast<std::size_t>(end - p)));
+      const std::uint8_t* stop = nl ? nl : end;
+      if (static_cast<std::size_t>(stop - p) > max) return ctx_->override_failure(ErrId::kLineTooLong);
+      if (nl == nullptr) break;
+      p = nl + 1;
+    }
+    return Flow::kHalt;
+  }
+
+  RunContext* ctx_;
+  Next next_;
+  std::int32_t delim_;
+  std::int32_t max_;
+  std::vector<std::uint8_t> carry_;
+};
+
+}  // namespace sluice

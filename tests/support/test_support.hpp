@@ -1,0 +1,54 @@
+// Helpers shared by the test files: temporary directories, hex, whole-file I/O, running the
+// sluice binary as a real process, and compiling + running a descriptor in-process.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/front_end.hpp"
+#include "compiler/interpret.hpp"
+
+namespace sluice::test {
+
+// A fresh directory under $TMPDIR, removed with everything in it when destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
+
+ private:
+  std::string path_;
+};
+
+std::string to_hex(const std::vector<std::uint8_t>& bytes);
+std::vector<std::uint8_t> from_hex(std::string_view hex);
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, std::string_view bytes);
+std::vector<std::string> list_dir(const std::string& dir);  // names, sorted, without . and ..
+
+struct ProcessResult {
+  int exit_status = -1;
+  std::string out;
+  std::string err;
+};
+// Runs `argv[0]` with the arguments (no shell), capturing stdout and stderr.
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& cwd = "");
+// The path of the sluice binary under test and of the source tree.
+std::string sluice_binary();
+std::string source_dir();
+
+struct PipeRun {
+  CompileResult compiled;
+  RunOutcome outcome;
+};
+// Compiles `descriptor` for `world` and runs it with the fs root `root`.
+PipeRun compile_and_run(std::string_view descriptor, World world, const std::string& root = ".",
+                        std::uint32_t page_size = kDefaultPageSize, ReadMode mode = ReadMode::kRead);
+
+}  // namespace sluice::test

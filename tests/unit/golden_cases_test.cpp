@@ -1,0 +1,77 @@
+// The golden cases of tests/cases: each descriptor, run in its world over its files, gives the
+// exact doc bytes, for every page size and both read modes, in-process and through the CLI.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_support.hpp"
+
+namespace sluice::test {
+namespace {
+
+struct GoldenCase {
+  std::string name;
+  std::string descriptor;
+  World world = World::kSolvePure;
+  std::vector<std::pair<std::string, std::string>> files;  // name, bytes
+  std::string doc_hex;
+};
+
+std::vector<GoldenCase> load_cases() {
+  std::vector<GoldenCase> cases;
+  const std::string dir = source_dir() + "/tests/cases";
+  for (const std::string& f : list_dir(dir)) {
+    const std::string suffix = ".case.json";
+    if (f.size() <= suffix.size() || f.compare(f.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    GoldenCase c;
+    c.name = f.substr(0, f.size() - suffix.size());
+    const auto meta = nlohmann::json::parse(read_file(dir + "/" + f));
+    c.descriptor = read_file(dir + "/" + c.name + ".json");
+    c.world = *parse_world(meta.at("world").get<std::string>());
+    c.doc_hex = meta.at("doc_hex").get<std::string>();
+    if (meta.contains("files"))
+      for (const auto& [name, hex] : meta["files"].items()) {
+        const auto bytes = from_hex(hex.get<std::string>());
+        c.files.emplace_back(name, std::string(bytes.begin(), bytes.end()));
+      }
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+}  // namespace
+
+TEST_CASE("golden cases: exact doc bytes in-process, for every page size and read mode") {
+  const auto cases = load_cases();
+  REQUIRE(cases.size() >= 17);
+  for (const GoldenCase& c : cases) {
+    CAPTURE(c.name);
+    TempDir root;
+    for (const auto& [name, bytes] : c.files) write_file(root.file(name), bytes);
+    for (std::uint32_t page : {1u, 2u, 3u, 7u, 64u, 4093u, 65536u}) {
+      for (ReadMode mode : {ReadMode::kRead, ReadMode::kMmap}) {
+        CAPTURE(page);
+        const PipeRun r = compile_and_run(c.descriptor, c.world, root.path(), page, mode);
+        REQUIRE(r.compiled.ok());
+        REQUIRE(r.outcome.status != RunStatus::kTrap);
+        CHECK(to_hex(r.outcome.doc) == c.doc_hex);
+      }
+    }
+  }
+}
+
+TEST_CASE("golden cases: `sluice run --emit doc` writes the same bytes and the documented exit status") {
+  for (const GoldenCase& c : load_cases()) {
+    CAPTURE(c.name);
+    TempDir root;
+    for (const auto& [name, bytes] : c.files) write_file(root.file(name), bytes);
+    const std::string pipe = source_dir() + "/tests/cases/" + c.name + ".json";
+    const ProcessResult r = run_process({sluice_binary(), "run", pipe, "--world", std::string(world_name(c.world)),
+                                         "--root", root.path(), "--emit", "doc"});
+    const auto expected = from_hex(c.doc_hex);
+    CHECK(to_hex(std::vector<std::uint8_t>(r.out.begin(), r.out.end())) == c.doc_hex);
+    CHECK(r.exit_status == (expected.at(0) == 1 ? 0 : 3));
+  }
+}
+
+}  // namespace sluice::test
