@@ -413,6 +413,20 @@ CheckedPipe check_descriptor(const JsonNode& root, std::string_view file, World 
   } else {
     for (std::size_t i = 1; i < chain.items.size(); ++i)
       pipe.chain.push_back(stages.check(chain.items[i], json_pointer_append("/3", i), StageKind::kTransducer, false));
+    // Spec §7.8: at most one json_canon_stream_v1 per pipe. X07 checks it only for a cfg that passes
+    // its run-time check; with an invalid cfg every run is ERR 1 instead (spec §19.2).
+    const CheckedStage* first_json = nullptr;
+    for (std::size_t i = 0; i < pipe.chain.size(); ++i) {
+      const CheckedStage& st = pipe.chain[i];
+      if (st.spec == nullptr || st.spec->id != "std.stream.xf.json_canon_stream_v1") continue;
+      if (first_json == nullptr) {
+        first_json = &st;
+      } else if (pipe.cfg.complete && pipe.cfg.values.runtime_valid()) {
+        ctx.report(DiagId::kJsonCanonMultiple, chain.items[i + 1], st.pointer,
+                   "a pipe may hold at most one std.stream.xf.json_canon_stream_v1; another one is at " + first_json->pointer,
+                   "the stage canonicalizes the whole stream as one document: one is enough");
+      }
+    }
   }
   pipe.sink = stages.check(root.items[4], "/4", StageKind::kSink, false);
   return pipe;

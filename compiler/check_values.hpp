@@ -49,7 +49,8 @@ std::optional<ArgValue> check_expr(const JsonNode& node, const std::string& poin
 // " with N element(s)" for a list, "" otherwise: the tail of a "found ..." for a malformed field.
 std::string element_count(const JsonNode& node);
 
-// Levenshtein distance in bytes.
+// Edit distance in bytes, a swap of two neighbours counting as one edit (optimal string
+// alignment): transpositions are the most common typo.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `given` when it is close enough to be a likely typo (a candidate's
 // last dotted segment counts too, so "split_lines_v1" finds "std.stream.xf.split_lines_v1").

@@ -61,6 +61,37 @@ void resolve_fs_stream_defaults(PlanStage& st, const PlanCfg& cfg) {
     max_flushes.value.i = clamp_i32(ceil_div(cfg.max_out_bytes, flush.value.i) + 4);
 }
 
+bool is_json_canon(const StageSpec& spec) { return spec.id == "std.stream.xf.json_canon_stream_v1"; }
+
+// Spec §3: an explicit max_total_json_bytes below max_in_bytes lowers max_in_bytes (before
+// max_steps is derived from it), so the source fails first, with ERR 2 budget_in_bytes.
+CheckedCfg reduce_for_json(const CheckedPipe& pipe) {
+  CheckedCfg cfg = pipe.cfg;
+  for (const CheckedStage& c : pipe.chain) {
+    if (c.spec == nullptr || !is_json_canon(*c.spec)) continue;
+    for (std::size_t i = 0; i < c.spec->fields.size(); ++i)
+      if (c.spec->fields[i].name == "max_total_json_bytes" && c.fields[i] &&
+          c.fields[i]->i < cfg.values.max_in_bytes)
+        cfg.values.max_in_bytes = static_cast<std::int32_t>(c.fields[i]->i);
+  }
+  return cfg;
+}
+
+// Spec §7.8 defaults, from the cfg after the reduction above.
+void resolve_json_canon_defaults(PlanStage& st, const PlanCfg& cfg) {
+  constexpr std::int64_t kDefaultMaxDepth = 64;
+  constexpr std::int64_t kDefaultMaxObjectMembers = 4096;
+  constexpr std::int64_t kMaxObjectTotalBytesCap = 4194304;  // 4 MiB, X07's default ceiling
+  for (PlanArg& a : st.args) {
+    if (!a.defaulted) continue;
+    if (a.name == "max_depth") a.value.i = kDefaultMaxDepth;
+    if (a.name == "max_total_json_bytes") a.value.i = cfg.max_in_bytes;
+    if (a.name == "max_object_members") a.value.i = kDefaultMaxObjectMembers;
+    if (a.name == "max_object_total_bytes") a.value.i = std::min<std::int64_t>(cfg.max_out_bytes, kMaxObjectTotalBytesCap);
+    if (a.name == "emit_chunk_max_bytes") a.value.i = cfg.chunk_max_bytes;
+  }
+}
+
 struct Brands {
   const ArgValue* in = nullptr;   // explicit in_item_brand
   const ArgValue* out = nullptr;  // explicit out_item_brand
@@ -87,6 +118,7 @@ PlanStage elaborate_stage(const CheckedStage& checked, const PlanCfg& cfg, const
     st.args.push_back(PlanArg{std::string(f.name), given ? *given : default_value(f), !given});
   }
   if (is_fs_stream_sink(spec)) resolve_fs_stream_defaults(st, cfg);
+  if (is_json_canon(spec)) resolve_json_canon_defaults(st, cfg);
   // No brand typing yet (a later pass): `same` is resolved to the incoming edge's brand. An
   // unbranded edge puts no requirement on the stage, so `same` there reads as "any".
   const std::string in = brands.in ? brands.in->bytes : std::string(spec.default_in_brand);
@@ -103,7 +135,7 @@ Plan elaborate(const CheckedPipe& pipe, World world, std::string_view file) {
   Plan plan;
   plan.file = std::string(file);
   plan.world = world;
-  plan.cfg = elaborate_cfg(pipe.cfg);
+  plan.cfg = elaborate_cfg(reduce_for_json(pipe));
   plan.source = elaborate_stage(pipe.source, plan.cfg, "none");
   std::string edge = plan.source.out_brand;
   for (const CheckedStage& c : pipe.chain) {

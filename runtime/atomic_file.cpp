@@ -1,5 +1,6 @@
 #include "runtime/atomic_file.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <utility>
@@ -34,10 +35,10 @@ AtomicFile AtomicFile::create(const FsRoot& root, std::string_view path) {
   }
   f.dirfd_ = dir.fd;
   // A dot-name with the pid and a counter: unique within the directory, hidden from globbing.
-  static unsigned counter = 0;
+  static std::atomic<unsigned> counter{0};
   for (int attempt = 0; attempt < 100; ++attempt) {
     char name[64];
-    std::snprintf(name, sizeof name, ".sluice-%ld-%u.tmp", static_cast<long>(::getpid()), counter++);
+    std::snprintf(name, sizeof name, ".sluice-%ld-%u.tmp", static_cast<long>(::getpid()), counter.fetch_add(1));
     const int fd = ::openat(f.dirfd_, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) {
       f.fd_ = fd;

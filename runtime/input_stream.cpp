@@ -64,10 +64,8 @@ InputStream InputStream::over_fd(int fd, PagePool& pool, std::size_t max_pull, R
         s.eof_ = true;
         return s;
       }
-    } else if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
-      s.eof_ = true;
-      return s;
     }
+    // Anything that cannot be mapped (pipes, empty or size-0 /proc files) is read with read(2).
   }
   s.page_ = pool.acquire_at_least(max_pull == 0 ? 1 : max_pull);
   s.base_ = s.page_.data();
@@ -76,7 +74,8 @@ InputStream InputStream::over_fd(int fd, PagePool& pool, std::size_t max_pull, R
 }
 
 ByteView InputStream::peek() const {
-  return {base_ + cur_, static_cast<std::uint32_t>(end_ - cur_)};
+  const std::size_t avail = end_ - cur_;
+  return {base_ + cur_, static_cast<std::uint32_t>(avail > UINT32_MAX ? UINT32_MAX : avail)};
 }
 
 void InputStream::advance(std::size_t n) {

@@ -51,7 +51,7 @@ OutputStream::Hole OutputStream::reserve(std::size_t n) {
 void OutputStream::fill(const Hole& hole, ByteView bytes) {
   auto it = std::find_if(holes_.begin(), holes_.end(), [&](const Hole& h) { return h.serial == hole.serial; });
   if (it == holes_.end() || bytes.size != hole.size) return;  // filling twice or with a wrong size is a no-op
-  std::memcpy(chunks_[it->page].page.data() + it->offset, bytes.data, bytes.size);
+  if (bytes.size != 0) std::memcpy(chunks_[it->page].page.data() + it->offset, bytes.data, bytes.size);
   holes_.erase(it);
 }
 

@@ -44,7 +44,7 @@ class RunContext {
   // Sink side: items first, then bytes (`inc` includes u32frames headers); counters move only
   // when both checks pass. Comparisons are unsigned 32-bit, as in X07.
   Flow charge_sink_item(std::uint32_t inc) {
-    if (counters_.items_out + 1u > budgets_.max_items) return fail(ErrId::kBudgetItems);
+    if (std::uint64_t{counters_.items_out} + 1u > budgets_.max_items) return fail(ErrId::kBudgetItems);
     const std::uint64_t out = static_cast<std::uint64_t>(counters_.bytes_out) + inc;
     if (out > budgets_.max_out_bytes) return fail(ErrId::kBudgetOutBytes);
     counters_.items_out += 1;

@@ -69,6 +69,25 @@ constexpr StageSpec kXfDeframe{.id = "std.stream.xf.deframe_u32le_v1",
                                .plugin_like = true,
                                .summary = "u32 little-endian length-prefixed frames back into items"};
 
+// Defaults of 0 here mean "resolved by the front end" (spec §7.8: max_depth 64,
+// max_total_json_bytes = max_in_bytes after the §3 reduction, max_object_members 4096,
+// max_object_total_bytes = min(max_out_bytes, 4194304), emit_chunk_max_bytes = chunk_max_bytes).
+constexpr std::array kJsonCanonFields{
+    FieldSpec{"max_depth", FieldKind::kIntLiteral, false, 1, 0},
+    FieldSpec{"max_total_json_bytes", FieldKind::kIntLiteral, false, 1, 0},
+    FieldSpec{"max_object_members", FieldKind::kIntLiteral, false, 1, 0},
+    FieldSpec{"max_object_total_bytes", FieldKind::kIntLiteral, false, 1, 0},
+    FieldSpec{"emit_chunk_max_bytes", FieldKind::kIntLiteral, false, 1, 0},
+    kInBrand,
+    kOutBrand,
+};
+constexpr StageSpec kXfJsonCanon{.id = "std.stream.xf.json_canon_stream_v1",
+                                 .kind = StageKind::kTransducer,
+                                 .fields = kJsonCanonFields,
+                                 .flushable = true,
+                                 .plugin_like = true,
+                                 .summary = "the whole stream as one JSON document, RFC 8785-canonicalized at the end"};
+
 // ---- sinks ----
 constexpr std::array kSinkFields{kInBrand};
 constexpr StageSpec kSinkCollect{.id = "std.stream.sink.collect_bytes_v1",
@@ -120,10 +139,10 @@ constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_s
                                          .world = WorldNeed::kOs,
                                          .summary = "as world_fs_write_stream_v1, with the FNV-1a 32 of the bytes as payload"};
 
-constexpr std::array<const StageSpec*, 13> kAll{
+constexpr std::array<const StageSpec*, 14> kAll{
     &kSrcBytes,      &kSrcFsOpenRead, &kXfTake,        &kXfSplitLines,    &kXfFrame,
-    &kXfDeframe,     &kSinkCollect,   &kSinkHash,      &kSinkNull,        &kSinkU32Frames,
-    &kSinkWriteFile, &kSinkWriteStream, &kSinkWriteStreamHash,
+    &kXfDeframe,     &kXfJsonCanon,   &kSinkCollect,   &kSinkHash,        &kSinkNull,
+    &kSinkU32Frames, &kSinkWriteFile, &kSinkWriteStream, &kSinkWriteStreamHash,
 };
 
 }  // namespace
@@ -141,7 +160,7 @@ std::span<const StageSpec* const> all_stages() { return kAll; }
 namespace sluice {
 
 bool is_x07_stage_not_yet_supported(std::string_view id) {
-  static constexpr std::array<std::string_view, 18> kIds{
+  static constexpr std::array<std::string_view, 17> kIds{
       "std.stream.src.rr_send_v1",
       "std.stream.src.db_rows_doc_v1",
       "std.stream.src.net_tcp_read_stream_handle_v1",
@@ -149,7 +168,6 @@ bool is_x07_stage_not_yet_supported(std::string_view id) {
       "std.stream.xf.map_bytes_v1",
       "std.stream.xf.filter_v1",
       "std.stream.xf.map_in_place_buf_v1",
-      "std.stream.xf.json_canon_stream_v1",
       "std.stream.xf.require_brand_v1",
       "std.stream.xf.plugin_v1",
       "std.stream.xf.par_map_stream_v1",

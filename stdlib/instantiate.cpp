@@ -12,6 +12,7 @@
 #include "stdlib/src/fs_open_read.hpp"
 #include "stdlib/xf/deframe_u32le.hpp"
 #include "stdlib/xf/frame_u32le.hpp"
+#include "stdlib/xf/json_canon_stream.hpp"
 #include "stdlib/xf/split_lines.hpp"
 #include "stdlib/xf/take.hpp"
 
@@ -62,7 +63,7 @@ std::unique_ptr<Sink> make_sink(const Plan& plan, RunContext& ctx, const RunEnv&
   return std::make_unique<SinkEntry<WorldFsWriteStream>>(ctx, frames, ctx, std::move(cfg), env.fs_root);
 }
 
-std::unique_ptr<Stage> make_stage(const PlanStage& s, RunContext& ctx, Stage* next) {
+std::unique_ptr<Stage> make_stage(const PlanStage& s, std::size_t index, RunContext& ctx, Stage* next) {
   const std::string_view id = s.spec->id;
   const StageRef ref(next);
   if (id == "std.stream.xf.take_v1")
@@ -71,6 +72,16 @@ std::unique_ptr<Stage> make_stage(const PlanStage& s, RunContext& ctx, Stage* ne
     return std::make_unique<DynStage<SplitLines<StageRef>>>(
         ctx, ctx, ref, SplitLinesConfig{s.int_arg("delim"), s.int_arg("max_line_bytes")});
   if (id == "std.stream.xf.frame_u32le_v1") return std::make_unique<DynStage<FrameU32le<StageRef>>>(ctx, ctx, ref);
+  if (id == "std.stream.xf.json_canon_stream_v1") {
+    JsonCanonConfig cfg;
+    cfg.max_depth = s.int_arg("max_depth");
+    cfg.max_total_json_bytes = s.int_arg("max_total_json_bytes");
+    cfg.max_object_members = s.int_arg("max_object_members");
+    cfg.max_object_total_bytes = s.int_arg("max_object_total_bytes");
+    cfg.emit_chunk_max_bytes = s.int_arg("emit_chunk_max_bytes");
+    cfg.stage_idx = static_cast<std::uint32_t>(index);
+    return std::make_unique<DynStage<JsonCanonStream<StageRef>>>(ctx, ctx, ref, cfg);
+  }
   // std.stream.xf.deframe_u32le_v1
   DeframeConfig cfg;
   cfg.max_frame_bytes = s.int_arg("max_frame_bytes");
@@ -89,7 +100,7 @@ Pipeline instantiate(const Plan& plan, RunContext& ctx, const RunEnv& env) {
   p.stages.resize(plan.chain.size());
   Stage* next = p.sink.get();
   for (std::size_t i = plan.chain.size(); i-- > 0;) {
-    p.stages[i] = make_stage(plan.chain[i], ctx, next);
+    p.stages[i] = make_stage(plan.chain[i], i, ctx, next);
     next = p.stages[i].get();
   }
   for (auto& s : p.stages) p.chain.push_back(s.get());

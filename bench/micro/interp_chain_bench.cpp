@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/micro/bench_data.hpp"
+#include "bench/micro/split_lines_proto.hpp"
 #include "runtime/page_pool.hpp"
 #include "runtime/run_context.hpp"
 #include "runtime/stage.hpp"
@@ -77,6 +78,45 @@ void BM_SplitNullStatic(benchmark::State& state) {
   });
 }
 BENCHMARK(BM_SplitNullStatic);
+
+// split_lines → null with the bitmask prototype in place of the kernel (the proposed change).
+void BM_SplitNullInterpBitmaskProto(benchmark::State& state) {
+  drive(state, [](RunContext& ctx, auto run) {
+    SinkEntry<NullSink> sink(ctx, false);
+    DynStage<SplitLinesBitmaskProto<StageRef>> split(ctx, ctx, StageRef(&sink), std::uint8_t{'\n'});
+    run(static_cast<Stage&>(split));
+  });
+}
+BENCHMARK(BM_SplitNullInterpBitmaskProto);
+
+void BM_SplitNullStaticBitmaskProto(benchmark::State& state) {
+  using SinkT = SinkEntry<NullSink>;
+  drive(state, [](RunContext& ctx, auto run) {
+    SinkT sink(ctx, false);
+    SplitLinesBitmaskProto<Direct<SinkT>> split(ctx, Direct<SinkT>{&sink}, std::uint8_t{'\n'});
+    run(split);
+  });
+}
+BENCHMARK(BM_SplitNullStaticBitmaskProto);
+
+// Bitmask scan + one call per 64 KiB item carrying all its lines, charged in bulk (prototype).
+void BM_SplitNullBatchProto(benchmark::State& state) {
+  const auto& buf = lines();
+  std::uint64_t items = 0;
+  for (auto _ : state) {
+    BatchCounters c;
+    NullSinkBatchProto sink(c);
+    SplitLinesBatchProto<NullSinkBatchProto> split(&sink);
+    for (std::size_t off = 0; off < buf.size(); off += kChunk) {
+      const std::size_t n = std::min(kChunk, buf.size() - off);
+      split.push(ByteView(buf.data() + off, static_cast<std::uint32_t>(n)));
+    }
+    items += c.items_out;
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kBytes));
+  state.counters["items/s"] = benchmark::Counter(static_cast<double>(items), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SplitNullBatchProto);
 
 void BM_SplitFrameHashInterp(benchmark::State& state) {
   drive(state, [](RunContext& ctx, auto run) {

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "bench/micro/bench_data.hpp"
+#include "bench/micro/split_lines_proto.hpp"
 #include "runtime/page_pool.hpp"
 #include "runtime/run_context.hpp"
 #include "stdlib/xf/split_lines.hpp"
@@ -114,6 +115,50 @@ void BM_BitmaskSplitAvx2(benchmark::State& state) {
 }
 BENCHMARK(BM_BitmaskSplitAvx2);
 #endif
+
+// The same scan with SSE2 (x86-64 baseline, no dispatch needed), as in split_lines_proto.hpp.
+void BM_BitmaskSplitSse2(benchmark::State& state) {
+  const auto& buf = lines();
+  std::uint64_t items = 0;
+  for (auto _ : state) {
+    const std::uint8_t* p = buf.data();
+    std::uint64_t sum = 0;
+    std::size_t start = 0, i = 0;
+    for (; i + 64 <= buf.size(); i += 64) {
+      std::uint64_t m = match_mask64(p + i, '\n');
+      while (m != 0) {
+        const std::size_t pos = i + static_cast<std::size_t>(__builtin_ctzll(m));
+        m &= m - 1;
+        sum += pos - start;
+        ++items;
+        start = pos + 1;
+      }
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  set_rates(state, items);
+}
+BENCHMARK(BM_BitmaskSplitSse2);
+
+// The prototype kernel (bitmask scan + split_lines' carry rules), fed like BM_SplitLinesKernel.
+void BM_SplitLinesBitmaskProto(benchmark::State& state) {
+  const auto& buf = lines();
+  const std::size_t chunk = static_cast<std::size_t>(state.range(0));
+  PagePool pool;
+  RunContext ctx(Budgets{kNoLimit, kNoLimit, kNoLimit}, pool);
+  std::uint64_t items = 0, bytes = 0;
+  SplitLinesBitmaskProto<CountNext> k(ctx, CountNext{&items, &bytes}, '\n');
+  for (auto _ : state) {
+    for (std::size_t off = 0; off < buf.size(); off += chunk) {
+      const std::size_t n = std::min(chunk, buf.size() - off);
+      k.push(ByteView(buf.data() + off, static_cast<std::uint32_t>(n)));
+    }
+    benchmark::DoNotOptimize(bytes);
+  }
+  k.flush();
+  set_rates(state, items);
+}
+BENCHMARK(BM_SplitLinesBitmaskProto)->Arg(65536);
 
 }  // namespace
 }  // namespace sluice::bench

@@ -156,7 +156,7 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   opts.page_size = page_size;
   const RunOutcome out = run_plan(*r.plan, opts);
   if (out.status == RunStatus::kTrap) {
-    std::cerr << "sluice: trap: " << out.trap << "\n";
+    std::cerr << "sluice: " << out.trap << "\n";
     return kExitTrap;
   }
   if (emit == "doc") {

@@ -171,6 +171,16 @@ inline std::uint32_t literal_size(const std::uint8_t* buf, std::uint32_t len, st
 
 inline std::uint32_t u32(std::size_t n) { return static_cast<std::uint32_t>(n); }
 
+// The first 8 bytes of the `n`-byte key at `p` as a big-endian integer, zero-padded. `p` must be
+// readable for 8 bytes. Comparing two prefixes compares the keys' first 8 bytes in memcmp order.
+inline std::uint64_t key_prefix(const std::uint8_t* p, std::uint32_t n) {
+  if (n == 0) return 0;
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
+  if (n < 8) v &= ~std::uint64_t{0} << (8 * (8 - n));
+  return v;
+}
+
 }  // namespace
 
 JsonError JsonCanonicalizer::canonicalize(ByteView in, const JsonCanonLimits& limits, ByteBuffer& out) {
@@ -273,10 +283,13 @@ JsonError JsonCanonicalizer::run(ByteView in, const JsonCanonLimits& limits, Byt
           m.text_offset = u32(key_text_.size());
           unescape_canonical(w + 1, s.out_size, key_text_);
           m.text_size = u32(key_text_.size()) - m.text_offset;
+          key_text_.ensure(8);  // key_prefix reads 8 bytes
+          m.prefix = key_prefix(key_text_.data() + m.text_offset, m.text_size);
         } else {
           m.text_in_key_text = false;
           m.text_offset = m.out_begin + 1;
           m.text_size = s.out_size;
+          m.prefix = key_prefix(w + 1, m.text_size);  // within the reserved len - pos + 16 bytes
         }
         out.commit(std::size_t{s.out_size} + 2);
         members_.push_back(m);
@@ -344,16 +357,21 @@ JsonError JsonCanonicalizer::close_object(const Frame& f, ByteBuffer& out) {
       const std::uint8_t* base = m.text_in_key_text ? key_text_.data() : out.data();
       keys_[i] = KeyRef{base + m.text_offset, m.text_size, m.has_high, m.key_in_offset};
     }
+    // Different prefixes decide, unless both keys hold characters ≥ U+E000 (UTF-16 order may then
+    // differ from byte order, see key_order.hpp); equal prefixes need the whole keys.
+    const auto compare = [ms, this](std::uint32_t a, std::uint32_t b) {
+      if (ms[a].prefix != ms[b].prefix && !(ms[a].has_high && ms[b].has_high)) return ms[a].prefix < ms[b].prefix ? -1 : 1;
+      return compare_keys(keys_[a], keys_[b]);
+    };
     // Input already in order (and so without duplicates) is common: check before sorting.
     std::uint32_t i = 1;
-    while (i < count && compare_keys(keys_[i - 1], keys_[i]) < 0) ++i;
+    while (i < count && compare(i - 1, i) < 0) ++i;
     if (i < count) {
       order_.resize(count);
       std::iota(order_.begin(), order_.end(), 0U);
-      std::sort(order_.begin(), order_.end(),
-                [this](std::uint32_t a, std::uint32_t b) { return compare_keys(keys_[a], keys_[b]) < 0; });
+      std::sort(order_.begin(), order_.end(), [&compare](std::uint32_t a, std::uint32_t b) { return compare(a, b) < 0; });
       for (std::uint32_t j = 1; j < count; ++j) {
-        if (compare_keys(keys_[order_[j - 1]], keys_[order_[j]]) == 0) {
+        if (compare(order_[j - 1], order_[j]) == 0) {
           // Which of the equal keys X07 names depends on its own sort; only now is it run.
           std::uint32_t offset = 0;
           x07_duplicate_key_offset(keys_, offset);

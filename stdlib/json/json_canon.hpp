@@ -48,6 +48,7 @@ class JsonCanonicalizer {
     std::uint32_t utf16_units;
     std::uint32_t text_offset;    // unescaped key: in the output, or in key_text_
     std::uint32_t text_size;
+    std::uint64_t prefix;         // its first 8 bytes, big-endian, zero-padded: most comparisons end here
     bool text_in_key_text;
     bool has_high;
   };

@@ -2,6 +2,9 @@
 
 #include <bit>
 #include <cstring>
+#if defined(__SSE2__) && !defined(SLUICE_JSON_NO_SIMD)
+#include <emmintrin.h>  // SSE2 is baseline on x86-64; other targets use the 8-byte SWAR loop
+#endif
 
 namespace sluice::json {
 namespace {
@@ -103,6 +106,30 @@ StringScan scan(const std::uint8_t* buf, std::uint32_t len, std::uint32_t pos, s
   bool escaped = false;
   bool high = false;
   for (;;) {
+#if defined(__SSE2__) && !defined(SLUICE_JSON_NO_SIMD)
+    // Plain runs 16 bytes at a time. A signed compare below 0x20 also catches every byte ≥ 0x80.
+    // The store is speculative: bytes past the run are overwritten by what follows or lie beyond
+    // the committed size.
+    while (len - i >= 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(w), x);
+      const __m128i special = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                                           _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                                        _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+      const auto m = static_cast<unsigned>(_mm_movemask_epi8(special));
+      if (m == 0) {
+        i += 16;
+        w += 16;
+        if constexpr (kKey) units += 16;
+        continue;
+      }
+      const auto k = static_cast<std::uint32_t>(std::countr_zero(m));
+      i += k;
+      w += k;
+      if constexpr (kKey) units += k;
+      break;
+    }
+#else
     if constexpr (std::endian::native == std::endian::little) {
       // Plain runs 8 bytes at a time. The store is speculative: bytes past the run are
       // overwritten by what follows or lie beyond the committed size.
@@ -124,6 +151,7 @@ StringScan scan(const std::uint8_t* buf, std::uint32_t len, std::uint32_t pos, s
         break;
       }
     }
+#endif
     if (i >= len) return fail(JsonCode::kSyntax, len);  // unterminated
     const std::uint8_t c = buf[i];
     if (c == '"') {
@@ -208,15 +236,23 @@ StringScan scan(const std::uint8_t* buf, std::uint32_t len, std::uint32_t pos, s
       continue;
     }
     if (c < 0x20) return fail(JsonCode::kSyntax, i);
-    const std::uint32_t n = decode_utf8(buf + i, len - i, cp);
-    if (n == 0 || is_noncharacter(cp)) return fail(JsonCode::kNotIJson, i);
-    std::memcpy(w, buf + i, n);
-    w += n;
-    i += n;
-    if constexpr (kKey) {
-      units += n == 4 ? 2 : 1;
-      high = high || c >= 0xEE;
-    }
+    // Non-ASCII text tends to come in runs: stay here while it does.
+    std::uint8_t lead = c;
+    do {
+      const std::uint32_t n = decode_utf8(buf + i, len - i, cp);
+      if (n == 0 || is_noncharacter(cp)) return fail(JsonCode::kNotIJson, i);
+      if (len - i >= 4) {
+        std::memcpy(w, buf + i, 4);  // only n bytes are kept; the store stays inside the bound
+      } else {
+        std::memcpy(w, buf + i, n);
+      }
+      w += n;
+      i += n;
+      if constexpr (kKey) {
+        units += n == 4 ? 2 : 1;
+        high = high || lead >= 0xEE;
+      }
+    } while (i < len && (lead = buf[i]) >= 0x80);
   }
 }
 

@@ -18,6 +18,11 @@ Flow WorldFsWriteFile::open() {
 
 Flow WorldFsWriteFile::consume(ByteView v) {
   if (!out_) return Flow::kContinue;
+  // A page-sized item with nothing buffered goes straight to the file: no copy into the buffer.
+  if (out_->buffered() == 0 && v.size >= kWriteFileFlushBytes) {
+    out_->write_direct(v);
+    return Flow::kContinue;
+  }
   out_->write(v);
   if (out_->buffered() >= kWriteFileFlushBytes) out_->flush();
   return Flow::kContinue;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/run_context.hpp"
+#include "stdlib/xf/byte_scanner.hpp"
 
 namespace sluice {
 
@@ -37,10 +38,8 @@ class SplitLines {
     const std::uint8_t* const end = in.end();
     const std::size_t max = static_cast<std::size_t>(max_);
     if (delim_ >= 0 && delim_ <= 255) {
-      const int d = delim_;
-      while (p != end) {
-        const auto* nl = static_cast<const std::uint8_t*>(std::memchr(p, d, static_cast<std::size_t>(end - p)));
-        if (nl == nullptr) break;
+      ByteScanner delims(p, end, static_cast<std::uint8_t>(delim_));
+      while (const std::uint8_t* nl = delims.next()) {
         const std::size_t seg = static_cast<std::size_t>(nl - p);
         ByteView line;
         if (carry_.empty()) {
@@ -54,7 +53,7 @@ class SplitLines {
         p = nl + 1;
         const Flow f = next_.push(line);
         carry_.clear();
-        if (f == Flow::kHalt) return own_error_wins(p, end);
+        if (f == Flow::kHalt) return own_error_wins(delims, p, end);
       }
     }
     const std::size_t tail = static_cast<std::size_t>(end - p);
@@ -81,16 +80,15 @@ class SplitLines {
 
   // Downstream failed while this item was being split. X07 splits the whole item before pushing
   // anything, so a too-long line later in the same item is the error it reports.
-  Flow own_error_wins(const std::uint8_t* p, const std::uint8_t* end) {
+  Flow own_error_wins(ByteScanner& delims, const std::uint8_t* p, const std::uint8_t* end) {
     const std::size_t max = static_cast<std::size_t>(max_);
-    while (p != end) {
-      const auto* nl = static_cast<const std::uint8_t*>(std::memchr(p, delim_, static_cast<std::size_t>(end - p)));
+    for (;;) {
+      const std::uint8_t* nl = delims.next();
       const std::uint8_t* stop = nl ? nl : end;
       if (static_cast<std::size_t>(stop - p) > max) return ctx_->override_failure(ErrId::kLineTooLong);
-      if (nl == nullptr) break;
+      if (nl == nullptr) return Flow::kHalt;
       p = nl + 1;
     }
-    return Flow::kHalt;
   }
 
   RunContext* ctx_;

@@ -50,7 +50,7 @@ TEST_CASE("max_items: at the limit OK, one more item is ERR 4 before any byte ch
   check_err(doc_of(pipe(c, bytes_src("a\nb\n"), {split(10, 64)}, collect())), 4, "stream:budget_items");
 }
 
-TEST_CASE("max_out_bytes: at the limit OK, one past ERR 3; u32frames counts 4+len") {
+TEST_CASE("max_out_bytes: at the limit OK, one past ERR 3, u32frames counts 4+len") {
   CfgText c;
   c.max_out = 3;
   CHECK(doc_of(pipe(c, bytes_src("abc"), {}, collect())).ok);
@@ -122,7 +122,7 @@ TEST_CASE("split_lines: delimiter semantics (empty lines kept, no CR handling, d
   CHECK(empty.counters.items_out == 0);
 }
 
-TEST_CASE("stage init failures are ERR 1 with the stage's message; the last stage's init runs first") {
+TEST_CASE("stage init failures are ERR 1 with the stage's message, the last stage's init runs first") {
   check_err(doc_of(pipe(CfgText{}, bytes_src("a"), {split(10, 0)}, collect())), 1, "stream:split_lines_max_line_bytes");
   check_err(doc_of(pipe(CfgText{}, bytes_src("a"), {deframe("[\"max_frame_bytes\", 0]")}, collect())), 1,
             "stream:deframe_max_frame_bytes");
@@ -213,7 +213,7 @@ TEST_CASE("precedence: a plugin-like stage's error later in the same item wins o
             "stream:deframe_frame_too_large");
 }
 
-TEST_CASE("take: stops after the current source item without flushing; flush happens when no surplus came") {
+TEST_CASE("take: stops after the current source item without flushing, flush happens when no surplus came") {
   // surplus inside the item: OK without the flush, so the unterminated "c" is never emitted
   const ResultDoc stopped = doc_of(pipe(CfgText{}, bytes_src("a\nb\nc"), {split(10, 64), take(1)}, collect()));
   CHECK(stopped.ok);

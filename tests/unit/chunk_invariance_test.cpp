@@ -118,7 +118,7 @@ TEST_CASE("split_lines: same lines for every chunk size, window and page size") 
   }
 }
 
-TEST_CASE("deframe: frames split anywhere across items come back whole; u32frames re-encodes the input") {
+TEST_CASE("deframe: frames split anywhere across items come back whole, u32frames re-encodes the input") {
   std::mt19937 rng(7);
   TempDir root;
   std::string input;

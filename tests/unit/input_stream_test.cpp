@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -61,6 +62,17 @@ int open_ro(const fs::path& p) {
   const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
   REQUIRE(fd >= 0);
   return fd;
+}
+
+// dir/<prefix><n>[-<m>], built by appending (GCC 12 warns falsely on "literal" + std::string).
+fs::path numbered(const fs::path& dir, std::string_view prefix, std::uint32_t n, int m = -1) {
+  std::string name(prefix);
+  name += std::to_string(n);
+  if (m >= 0) {
+    name += '-';
+    name += std::to_string(m);
+  }
+  return dir / name;
 }
 
 bool fd_is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
@@ -170,7 +182,7 @@ TEST_CASE("input_stream: read(2) over a regular file, every page size x pull siz
   TempDir dir;
   for (std::uint32_t page : kPageSizes) {
     const Bytes data = random_bytes(file_size_for(page), page);
-    const fs::path file = dir.path / ("f" + std::to_string(page));
+    const fs::path file = numbered(dir.path, "f", page);
     write_file(file, data);
     for (std::size_t n : pull_sizes(page)) {
       for (Advance policy : {Advance::kPulled, Advance::kWhole, Advance::kVarying}) {

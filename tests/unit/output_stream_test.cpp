@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fcntl.h>
@@ -65,6 +66,17 @@ Bytes read_all(const fs::path& p) {
   return out;
 }
 
+// dir/<prefix><n>[-<m>], built by appending (GCC 12 warns falsely on "literal" + std::string).
+fs::path numbered(const fs::path& dir, std::string_view prefix, std::uint32_t n, int m = -1) {
+  std::string name(prefix);
+  name += std::to_string(n);
+  if (m >= 0) {
+    name += '-';
+    name += std::to_string(m);
+  }
+  return dir / name;
+}
+
 Bytes str(std::string_view s) { return Bytes(s.begin(), s.end()); }
 sluice::ByteView view(const Bytes& b) { return {b.data(), static_cast<std::uint32_t>(b.size())}; }
 
@@ -115,7 +127,7 @@ TEST_CASE("output_stream: nothing reaches the file before flush, then one flush 
 TEST_CASE("output_stream: one flush of many pages (more than one writev batch) counts one write") {
   TempDir dir;
   for (std::uint32_t page : {1u, 3u, 16u}) {
-    OutFile f(dir.path / ("many" + std::to_string(page)));
+    OutFile f(numbered(dir.path, "many", page));
     sluice::PagePool pool(page);
     sluice::OutputStream out(f.fd, pool);
     Bytes data(1000);
@@ -137,7 +149,7 @@ TEST_CASE("output_stream: in steady state (write a few pages, flush) no page is 
   TempDir dir;
   for (std::uint32_t page : {7u, 64u, 4096u}) {
     CAPTURE(page);
-    OutFile f(dir.path / ("steady" + std::to_string(page)));
+    OutFile f(numbered(dir.path, "steady", page));
     sluice::PagePool pool(page);
     sluice::OutputStream out(f.fd, pool);
     const Bytes chunk(page * 5 + 3, 0x5a);  // about a dozen pages per round, under the pool's cache
@@ -161,7 +173,7 @@ TEST_CASE("output_stream: a 4-byte length prefix filled before and after more wr
   TempDir dir;
   for (std::uint32_t page = 1; page <= 16; ++page) {
     CAPTURE(page);
-    OutFile f(dir.path / ("prefix" + std::to_string(page)));
+    OutFile f(numbered(dir.path, "prefix", page));
     sluice::PagePool pool(page);
     sluice::OutputStream out(f.fd, pool);
     // Frame 1: prefix filled after its payload was written.
@@ -191,7 +203,7 @@ TEST_CASE("output_stream: bytes from an unfilled hole on are held back until it 
   TempDir dir;
   for (std::uint32_t page = 1; page <= 16; ++page) {
     CAPTURE(page);
-    OutFile f(dir.path / ("hole" + std::to_string(page)));
+    OutFile f(numbered(dir.path, "hole", page));
     sluice::PagePool pool(page);
     sluice::OutputStream out(f.fd, pool);
     out.write(sluice::ByteView::of("AB"));
@@ -223,7 +235,7 @@ TEST_CASE("output_stream: with two holes, flush stops at the first unfilled one"
   TempDir dir;
   for (std::uint32_t page : {1u, 4u, 5u, 64u}) {
     CAPTURE(page);
-    OutFile f(dir.path / ("two" + std::to_string(page)));
+    OutFile f(numbered(dir.path, "two", page));
     sluice::PagePool pool(page);
     sluice::OutputStream out(f.fd, pool);
     out.write(sluice::ByteView::of("a"));
@@ -276,7 +288,7 @@ TEST_CASE("output_stream: random writes, holes, fills and flushes match a model 
     for (std::uint32_t seed = 1; seed <= 8; ++seed) {
       CAPTURE(page);
       CAPTURE(seed);
-      OutFile f(dir.path / ("model-" + std::to_string(page) + "-" + std::to_string(seed)));
+      OutFile f(numbered(dir.path, "model-", page, static_cast<int>(seed)));
       sluice::PagePool pool(page);
       sluice::OutputStream out(f.fd, pool);
       std::mt19937 rng(page * 1000 + seed);
@@ -425,8 +437,7 @@ TEST_CASE("output_stream: a zero-size hole at the end of a full page still holds
   CHECK(out.flush());
   CHECK(out.open_holes() == 1);
   CHECK(read_all(f.path) == str("abcd"));  // the hole is still open
-  const std::uint8_t none[1] = {0};
-  out.fill(h, {none, 0});
+  out.fill(h, {});  // an empty view: no bytes, no pointer
   CHECK(out.open_holes() == 0);
   CHECK(out.flush());
   CHECK(read_all(f.path) == str("abcdefghij"));
