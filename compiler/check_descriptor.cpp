@@ -183,8 +183,8 @@ class StageChecker {
       const std::string ap = json_pointer_append(pointer, at);
       const auto v = check_expr(node.items[at], ap, p.type, "argument " + std::string(p.name) + " of " + id, ctx_);
       st.positional.push_back(v.value_or(ArgValue{}));
-      const bool has_x = node.items[at].is_form(kExprHead) && node.items[at].items.size() == 2;
-      nodes.positional.push_back(v && has_x ? &node.items[at].items[1] : nullptr);
+      // A value means the element was a well-formed ["std.stream.expr_v1", X].
+      nodes.positional.push_back(v ? &node.items[at].items[1] : nullptr);
       nodes.positional_pointers.push_back(json_pointer_append(ap, 1));
     }
     return next + spec.positional.size();

@@ -127,7 +127,8 @@ class Parser {
     }
     JsonParseResult result;
     if (text_.substr(0, 2) == "\xFF\xFE" || text_.substr(0, 2) == "\xFE\xFF") {
-      fail(JsonErrorKind::kEncoding, 0, "the text is UTF-16 (it starts with a UTF-16 byte order mark); JSON files here must be UTF-8");
+      fail(JsonErrorKind::kEncoding, 0,
+           "the text is UTF-16 (it starts with a UTF-16 byte order mark); JSON files here must be UTF-8");
       result.error = std::move(error_);
       return result;
     }
@@ -151,6 +152,7 @@ class Parser {
   std::size_t line_start_ = 0;
   // Column cache on the current line: positions are asked for in increasing order, so the
   // code point count advances incrementally instead of rescanning long (minified) lines.
+  // Invariant: positions are only asked for on the current line (no token spans a newline).
   std::size_t col_off_ = 0;
   int col_ = 1;
   std::optional<JsonError> error_;

@@ -35,23 +35,4 @@ RunOutcome outcome_cfg_invalid() {
   return out;
 }
 
-RunOutcome execute(RunContext& ctx, Source& src, std::span<Stage* const> chain, Sink& sink,
-                   const DocOptions& opts) {
-  if (sink.open() == Flow::kHalt) return outcome_of_failure(ctx);
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-    if ((*it)->init() == Flow::kHalt) return outcome_of_failure(ctx);
-  if (src.open() == Flow::kHalt) return outcome_of_failure(ctx);
-
-  Stage& head = chain.empty() ? static_cast<Stage&>(sink) : *chain.front();
-  const LoopEnd end = run_source_loop(ctx, src, head);
-  if (end == LoopEnd::kHalted) return outcome_of_failure(ctx);
-  if (end == LoopEnd::kEnded) {
-    // The flush walk never looks at the stop flag (spec §19.1).
-    for (Stage* s : chain)
-      if (s->flush() == Flow::kHalt) return outcome_of_failure(ctx);
-  }
-  if (sink.finish() == Flow::kHalt) return outcome_of_failure(ctx);
-  return outcome_ok(ctx, sink.payload(), opts);
-}
-
 }  // namespace sluice

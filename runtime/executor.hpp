@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "runtime/result_doc.hpp"
@@ -56,9 +57,86 @@ LoopEnd run_source_loop(RunContext& ctx, Src& src, Head& head) {
   }
 }
 
+// The run sequence of spec §5 over any chain. A chain provides
+//   Flow init_reverse();   stage inits from the last stage to the first
+//   Head& head();          where source items go: the first stage, or the sink when the chain is empty
+//   Flow flush_in_order(); the end-of-input flush walk in chain order
+template <class Src, class Chain, class SinkT>
+RunOutcome run_sequence(RunContext& ctx, Src& src, Chain& chain, SinkT& sink, const DocOptions& opts) {
+  if (sink.open() == Flow::kHalt) return outcome_of_failure(ctx);
+  if (chain.init_reverse() == Flow::kHalt) return outcome_of_failure(ctx);
+  if (src.open() == Flow::kHalt) return outcome_of_failure(ctx);
+  const LoopEnd end = run_source_loop(ctx, src, chain.head());
+  if (end == LoopEnd::kHalted) return outcome_of_failure(ctx);
+  // After a take_v1 stop nothing is flushed; the flush walk itself never looks at the stop flag
+  // (spec §19.1).
+  if (end == LoopEnd::kEnded && chain.flush_in_order() == Flow::kHalt) return outcome_of_failure(ctx);
+  if (sink.finish() == Flow::kHalt) return outcome_of_failure(ctx);
+  return outcome_ok(ctx, sink.payload(), opts);
+}
+
+// The interpreter's chain: dynamic stages in chain order, the last pushing into `sink`.
+class DynChain {
+ public:
+  DynChain(std::span<Stage* const> stages, Sink& sink) : stages_(stages), sink_(&sink) {}
+  Flow init_reverse() {
+    for (auto it = stages_.rbegin(); it != stages_.rend(); ++it)
+      if ((*it)->init() == Flow::kHalt) return Flow::kHalt;
+    return Flow::kContinue;
+  }
+  Stage& head() { return stages_.empty() ? static_cast<Stage&>(*sink_) : *stages_.front(); }
+  Flow flush_in_order() {
+    for (Stage* s : stages_)
+      if (s->flush() == Flow::kHalt) return Flow::kHalt;
+    return Flow::kContinue;
+  }
+
+ private:
+  std::span<Stage* const> stages_;
+  Sink* sink_;
+};
+
+// The C++ backend's chain: concrete stage objects, each holding a StaticNext to the one after it.
+template <class SinkT, class... Stages>
+class StaticChain {
+ public:
+  StaticChain(SinkT& sink, Stages&... stages) : sink_(&sink), stages_(stages...) {}
+  Flow init_reverse() {
+    return init_from<sizeof...(Stages)>();
+  }
+  auto& head() {
+    if constexpr (sizeof...(Stages) == 0) {
+      return *sink_;
+    } else {
+      return std::get<0>(stages_);
+    }
+  }
+  Flow flush_in_order() {
+    Flow f = Flow::kContinue;
+    std::apply([&](auto&... s) { ((f = (f == Flow::kHalt ? f : s.flush())), ...); }, stages_);
+    return f;
+  }
+
+ private:
+  template <std::size_t I>
+  Flow init_from() {
+    if constexpr (I == 0) {
+      return Flow::kContinue;
+    } else {
+      if (std::get<I - 1>(stages_).init() == Flow::kHalt) return Flow::kHalt;
+      return init_from<I - 1>();
+    }
+  }
+  SinkT* sink_;
+  std::tuple<Stages&...> stages_;
+};
+
 // The interpreter's run: `chain` is in chain order, each stage pushing into the next and the
 // last into `sink`.
-RunOutcome execute(RunContext& ctx, Source& src, std::span<Stage* const> chain, Sink& sink,
-                   const DocOptions& opts);
+inline RunOutcome execute(RunContext& ctx, Source& src, std::span<Stage* const> chain, Sink& sink,
+                          const DocOptions& opts) {
+  DynChain dyn(chain, sink);
+  return run_sequence(ctx, src, dyn, sink, opts);
+}
 
 }  // namespace sluice

@@ -53,6 +53,27 @@ class StageRef {
   Stage* s_;
 };
 
+// A Next bound to a concrete stage or sink (the C++ backend's composition: no virtual call).
+// Framed items go to targets that take them in parts; others get them gathered.
+template <class T>
+class StaticNext {
+ public:
+  StaticNext(RunContext& ctx, T& target) : ctx_(&ctx), t_(&target) {}
+  Flow push(ByteView item) { return t_->push(item); }
+  Flow push_framed(ByteView payload) {
+    if constexpr (requires { t_->push_framed(payload); }) {
+      return t_->push_framed(payload);
+    } else {
+      return t_->push(gather_framed(*ctx_, scratch_, payload));
+    }
+  }
+
+ private:
+  RunContext* ctx_;
+  T* t_;
+  std::vector<std::uint8_t> scratch_;
+};
+
 // Wraps a transducer kernel K<StageRef> as a dynamic Stage. Kernels that cannot take framed
 // items in parts get them gathered.
 template <class Kernel>

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "compiler/diagnostics.hpp"
 #include "compiler/front_end.hpp"
@@ -15,47 +14,11 @@
 #include "compiler/plan_print.hpp"
 #include "runtime/codes.hpp"
 #include "runtime/result_doc.hpp"
+#include "runtime/run_report.hpp"
 
 namespace {
 
 using namespace sluice;
-
-constexpr int kExitOk = 0;
-constexpr int kExitRejected = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitErrDoc = 3;
-constexpr int kExitTrap = 4;
-
-std::string base64(const std::vector<std::uint8_t>& in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const std::uint32_t v = (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
-    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
-  }
-  if (i < in.size()) {
-    std::uint32_t v = std::uint32_t{in[i]} << 16;
-    if (i + 1 < in.size()) v |= std::uint32_t{in[i + 1]} << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
-std::string hex(const std::vector<std::uint8_t>& in, std::size_t limit) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < in.size() && i < limit; ++i) {
-    out.push_back(kDigits[in[i] >> 4]);
-    out.push_back(kDigits[in[i] & 15]);
-  }
-  if (in.size() > limit) out += "...";
-  return out;
-}
 
 void print_diagnostics(const std::vector<Diagnostic>& diags) {
   for (const Diagnostic& d : diags) std::cerr << format_text(d) << "\n";
@@ -100,48 +63,6 @@ int cmd_plan(const std::string& file, const std::string& world_id, const std::st
   return kExitOk;
 }
 
-void print_summary(const RunOutcome& out) {
-  std::string why;
-  const auto doc = decode_doc(ByteView(out.doc.data(), static_cast<std::uint32_t>(out.doc.size())), &why);
-  if (!doc) {
-    std::cerr << "sluice: internal error: malformed result doc (" << why << ")\n";
-    return;
-  }
-  if (doc->ok) {
-    const Counters& c = doc->counters;
-    std::cerr << "OK bytes_in=" << c.bytes_in << " bytes_out=" << c.bytes_out << " items_in=" << c.items_in
-              << " items_out=" << c.items_out << " payload=" << doc->payload.size() << " bytes";
-    if (!doc->payload.empty()) std::cerr << " (" << hex(doc->payload, 32) << ")";
-    std::cerr << " copied=" << out.copied_bytes << "\n";
-  } else {
-    std::cerr << "ERR " << doc->code << " " << doc->message;
-    if (!doc->payload.empty()) std::cerr << " payload=" << hex(doc->payload, 64);
-    std::cerr << "\n";
-    if (!out.detail.empty()) std::cerr << "  detail: " << out.detail << "\n";
-  }
-}
-
-void print_json(const RunOutcome& out) {
-  const auto doc = decode_doc(ByteView(out.doc.data(), static_cast<std::uint32_t>(out.doc.size())));
-  nlohmann::ordered_json j;
-  j["ok"] = doc && doc->ok;
-  j["code"] = doc ? doc->code : 0;
-  j["message"] = doc ? doc->message : "";
-  if (doc && doc->ok) {
-    j["counters"] = {{"bytes_in", doc->counters.bytes_in},
-                     {"bytes_out", doc->counters.bytes_out},
-                     {"items_in", doc->counters.items_in},
-                     {"items_out", doc->counters.items_out}};
-  } else {
-    j["counters"] = nullptr;
-  }
-  j["payload"] = doc ? base64(doc->payload) : "";
-  j["payload_len"] = doc ? doc->payload.size() : 0;
-  j["copied_bytes"] = out.copied_bytes;
-  if (!out.detail.empty()) j["detail"] = out.detail;
-  std::cout << j.dump() << "\n";
-}
-
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
             std::uint32_t page_size, const std::string& read_mode) {
   const auto world = world_or_usage(world_id);
@@ -155,22 +76,9 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   opts.env.read_mode = read_mode == "mmap" ? ReadMode::kMmap : ReadMode::kRead;
   opts.page_size = page_size;
   const RunOutcome out = run_plan(*r.plan, opts);
-  if (out.status == RunStatus::kTrap) {
-    std::cerr << "sluice: " << out.trap << "\n";
-    return kExitTrap;
-  }
-  if (emit == "doc") {
-    std::fwrite(out.doc.data(), 1, out.doc.size(), stdout);
-  } else if (emit == "payload") {
-    const auto doc = decode_doc(ByteView(out.doc.data(), static_cast<std::uint32_t>(out.doc.size())));
-    if (doc) std::fwrite(doc->payload.data(), 1, doc->payload.size(), stdout);
-  } else if (emit == "json") {
-    print_json(out);
-  } else {
-    print_summary(out);
-  }
-  std::fflush(stdout);
-  return out.status == RunStatus::kErr ? kExitErrDoc : kExitOk;
+  EmitMode mode = EmitMode::kSummary;
+  parse_emit_mode(emit, mode);  // CLI11 has already checked the value
+  return report_outcome(out, mode);
 }
 
 }  // namespace

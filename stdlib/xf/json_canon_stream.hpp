@@ -1,7 +1,6 @@
-// std.stream.xf.json_canon_stream_v1 (spec §7.8): the whole stream is one JSON document. Items are
-// appended to one buffer bounded by max_total_json_bytes; nothing is emitted until the flush, which
-// canonicalizes the document (RFC 8785 with I-JSON checks, stdlib/json/) and emits it in items of
-// emit_chunk_max_bytes. Those items are views into the stage's output buffer: no further copy.
+// std.stream.xf.json_canon_stream_v1 (spec §7.8): the whole stream is one JSON document, buffered
+// within max_total_json_bytes, canonicalized at the flush (RFC 8785 + I-JSON, stdlib/json/) and
+// emitted in items of emit_chunk_max_bytes that are views into the stage's output buffer.
 #pragma once
 
 #include <algorithm>

@@ -1,0 +1,38 @@
+// How a finished run is reported on the command line, shared by `sluice run` and compiled
+// pipeline executables so both print the same bytes: --emit doc|payload|json|summary, and the
+// exit status of the outcome.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "runtime/executor.hpp"
+
+namespace sluice {
+
+enum class EmitMode : std::uint8_t {
+  kSummary,  // a one-line human report on stderr (the default)
+  kDoc,      // the exact result-doc bytes on stdout
+  kPayload,  // the payload bytes alone on stdout
+  kJson,     // one JSON object on stdout
+};
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRejected = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitErrDoc = 3;
+inline constexpr int kExitTrap = 4;
+
+bool parse_emit_mode(std::string_view text, EmitMode& out);
+
+// Writes the outcome as `mode` asks (traps always go to stderr) and returns the exit status.
+int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out = stdout, std::FILE* err = stderr);
+
+// The --emit json object: ok, code, message, counters (null for ERR), payload (base64),
+// payload_len, copied_bytes, and detail when there is one.
+std::string outcome_json(const RunOutcome& outcome);
+
+std::string base64_encode(ByteView bytes);
+
+}  // namespace sluice
