@@ -64,7 +64,8 @@ bool check_module_ref(const JsonNode& v, const std::string& vp, CheckContext& ct
     return false;
   }
   if (v.items.size() != 2) {
-    ctx.report(DiagId::kArity, v, vp, "bytes.lit takes exactly one string, found " + std::to_string(v.items.size() - 1));
+    ctx.report(DiagId::kArity, v, vp,
+               "bytes.lit takes exactly one string, found " + std::to_string(v.items.size() - 1));
     return false;
   }
   const JsonNode& id = v.items[1];
@@ -74,7 +75,8 @@ bool check_module_ref(const JsonNode& v, const std::string& vp, CheckContext& ct
     return false;
   }
   if (const auto why = symbol_problem(id.text)) {
-    ctx.report(DiagId::kSymbol, id, idp, "invalid module id " + json_quote(id.text) + " in brand_registry_ref_v1: " + *why,
+    ctx.report(DiagId::kSymbol, id, idp,
+               "invalid module id " + json_quote(id.text) + " in brand_registry_ref_v1: " + *why,
                "module ids are dotted segments of [A-Za-z_][A-Za-z0-9_-]*, e.g. app.brands");
     return false;
   }

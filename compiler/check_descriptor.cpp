@@ -379,7 +379,8 @@ CheckedPipe check_descriptor(const JsonNode& root, std::string_view file, World 
   CheckedPipe pipe;
   const std::string shape = "[\"std.stream.pipe_v1\", cfg, source, chain, sink]";
   if (!root.is_array()) {
-    ctx.report(DiagId::kExpectedList, root, "", "expected a pipe descriptor " + shape + ", found " + describe_json(root));
+    ctx.report(DiagId::kExpectedList, root, "",
+               "expected a pipe descriptor " + shape + ", found " + describe_json(root));
     return pipe;
   }
   if (!root.is_form("std.stream.pipe_v1")) {

@@ -88,7 +88,10 @@ std::optional<std::string> symbol_problem(std::string_view s) {
   while (true) {
     const std::size_t dot = s.find('.', start);
     const std::string_view seg = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (seg.empty()) return std::string("it has an empty segment (") + (start == 0 ? "leading '.'" : dot == std::string_view::npos ? "trailing '.'" : "'..'") + ")";
+    if (seg.empty()) {
+      const char* where = start == 0 ? "leading '.'" : dot == std::string_view::npos ? "trailing '.'" : "'..'";
+      return std::string("it has an empty segment (") + where + ")";
+    }
     const auto head_ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
     if (!head_ok(seg[0])) return "segment \"" + std::string(seg) + "\" does not start with a letter or '_'";
     for (const char c : seg) {
@@ -132,7 +135,8 @@ std::optional<ArgValue> check_expr(const JsonNode& node, const std::string& poin
   const std::string xp = json_pointer_append(pointer, 1);
   const auto type_error = [&](std::string_view found) {
     ctx.report(DiagId::kExprType, x, xp, std::string(what) + " must be " + type + ", found " + std::string(found),
-               want == ValueType::kI32 ? "write an integer literal" : "write [\"bytes.lit\", \"text\"] for literal bytes");
+               want == ValueType::kI32 ? "write an integer literal"
+                                       : "write [\"bytes.lit\", \"text\"] for literal bytes");
   };
   switch (x.kind) {
     case JsonKind::kInteger:

@@ -34,7 +34,8 @@ bool is_fs_stream_sink(const StageSpec& spec) {
 ArgValue default_value(const FieldSpec& f) {
   switch (f.kind) {
     case FieldKind::kWord:
-      return ArgValue{ArgValue::Kind::kWord, f.default_value, std::string(f.words[static_cast<std::size_t>(f.default_value)])};
+      return ArgValue{ArgValue::Kind::kWord, f.default_value,
+                      std::string(f.words[static_cast<std::size_t>(f.default_value)])};
     case FieldKind::kExpr:
       if (f.type != ValueType::kI32) return ArgValue{ArgValue::Kind::kBytes, 0, {}};
       return ArgValue{ArgValue::Kind::kInt, f.default_value, {}};

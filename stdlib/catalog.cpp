@@ -2,8 +2,27 @@
 
 #include <array>
 
+#include "runtime/stage.hpp"
+#include "stdlib/sink/sink_entry.hpp"
+#include "stdlib/stage_configs.hpp"
+
 namespace sluice {
 namespace {
+
+template <class S, auto Config>
+std::unique_ptr<Source> build_source(const Plan& plan, RunContext& ctx, const RunEnv& env) {
+  return std::make_unique<S>(ctx, Config(plan), env);
+}
+
+template <template <class> class Kernel, auto Config>
+std::unique_ptr<Stage> build_stage(const Plan& plan, std::size_t index, RunContext& ctx, Stage* next) {
+  return std::make_unique<DynStage<Kernel<StageRef>>>(ctx, ctx, StageRef(next), Config(plan, index));
+}
+
+template <class Consumer, auto Config>
+std::unique_ptr<Sink> build_sink(const Plan& plan, RunContext& ctx, const RunEnv& env) {
+  return std::make_unique<SinkEntry<Consumer>>(ctx, plan.sink_u32frames, ctx, Config(plan), env);
+}
 
 constexpr FieldSpec kSourceBrand{"out_item_brand", FieldKind::kBrandOut};
 constexpr FieldSpec kInBrand{"in_item_brand", FieldKind::kBrandIn};
@@ -16,7 +35,11 @@ constexpr StageSpec kSrcBytes{.id = "std.stream.src.bytes_v1",
                               .kind = StageKind::kSource,
                               .positional = kBytesPos,
                               .fields = kSourceFields,
-                              .summary = "the whole value as exactly one item"};
+                              .summary = "the whole value as exactly one item",
+    .cpp_header = "stdlib/src/bytes.hpp",
+    .cpp_type = "sluice::BytesSource",
+    .cpp_config = "sluice::bytes_source_config",
+    .build_source = build_source<BytesSource, bytes_source_config>};
 
 constexpr std::array kFsReadPos{PositionalSpec{"path", ValueType::kBytesView}};
 constexpr StageSpec kSrcFsOpenRead{.id = "std.stream.src.fs_open_read_v1",
@@ -24,7 +47,11 @@ constexpr StageSpec kSrcFsOpenRead{.id = "std.stream.src.fs_open_read_v1",
                                    .positional = kFsReadPos,
                                    .fields = kSourceFields,
                                    .world = WorldNeed::kFsRead,
-                                   .summary = "a file read in chunk_max_bytes chunks within bufread_cap_bytes windows"};
+                                   .summary = "a file read in chunk_max_bytes chunks within bufread_cap_bytes windows",
+    .cpp_header = "stdlib/src/fs_open_read.hpp",
+    .cpp_type = "sluice::FsOpenReadSource",
+    .cpp_config = "sluice::fs_open_read_config",
+    .build_source = build_source<FsOpenReadSource, fs_open_read_config>};
 
 // ---- transducers ----
 constexpr std::array kBrandFields{kInBrand, kOutBrand};
@@ -35,7 +62,11 @@ constexpr StageSpec kXfTake{.id = "std.stream.xf.take_v1",
                             .positional = kTakePos,
                             .fields = kBrandFields,
                             .default_out_brand = "same",
-                            .summary = "the first n items, then stop the source without flushing"};
+                            .summary = "the first n items, then stop the source without flushing",
+    .cpp_header = "stdlib/xf/take.hpp",
+    .cpp_type = "sluice::Take",
+    .cpp_config = "sluice::take_config",
+    .build_stage = build_stage<Take, take_config>};
 
 constexpr std::array kSplitPos{PositionalSpec{"delim", ValueType::kI32},
                                PositionalSpec{"max_line_bytes", ValueType::kI32}};
@@ -45,13 +76,21 @@ constexpr StageSpec kXfSplitLines{.id = "std.stream.xf.split_lines_v1",
                                   .fields = kBrandFields,
                                   .flushable = true,
                                   .plugin_like = true,
-                                  .summary = "lines split on a delimiter byte (stripped), at most max_line_bytes each"};
+                                  .summary = "lines split on a delimiter byte (stripped), at most max_line_bytes each",
+    .cpp_header = "stdlib/xf/split_lines.hpp",
+    .cpp_type = "sluice::SplitLines",
+    .cpp_config = "sluice::split_lines_config",
+    .build_stage = build_stage<SplitLines, split_lines_config>};
 
 constexpr StageSpec kXfFrame{.id = "std.stream.xf.frame_u32le_v1",
                              .kind = StageKind::kTransducer,
                              .fields = kBrandFields,
                              .plugin_like = true,
-                             .summary = "each item prefixed with its u32 little-endian length"};
+                             .summary = "each item prefixed with its u32 little-endian length",
+    .cpp_header = "stdlib/xf/frame_u32le.hpp",
+    .cpp_type = "sluice::FrameU32le",
+    .cpp_config = "sluice::frame_u32le_config",
+    .build_stage = build_stage<FrameU32le, frame_u32le_config>};
 
 constexpr std::array<std::string_view, 2> kTruncatedWords{"err", "drop"};
 constexpr std::array kDeframeFields{
@@ -67,7 +106,11 @@ constexpr StageSpec kXfDeframe{.id = "std.stream.xf.deframe_u32le_v1",
                                .fields = kDeframeFields,
                                .flushable = true,
                                .plugin_like = true,
-                               .summary = "u32 little-endian length-prefixed frames back into items"};
+                               .summary = "u32 little-endian length-prefixed frames back into items",
+    .cpp_header = "stdlib/xf/deframe_u32le.hpp",
+    .cpp_type = "sluice::DeframeU32le",
+    .cpp_config = "sluice::deframe_config",
+    .build_stage = build_stage<DeframeU32le, deframe_config>};
 
 // Defaults of 0 here mean "resolved by the front end" (spec §7.8: max_depth 64,
 // max_total_json_bytes = max_in_bytes after the §3 reduction, max_object_members 4096,
@@ -86,22 +129,38 @@ constexpr StageSpec kXfJsonCanon{.id = "std.stream.xf.json_canon_stream_v1",
                                  .fields = kJsonCanonFields,
                                  .flushable = true,
                                  .plugin_like = true,
-                                 .summary = "the whole stream as one JSON document, RFC 8785-canonicalized at the end"};
+                                 .summary = "the whole stream as one JSON document, RFC 8785-canonicalized at the end",
+    .cpp_header = "stdlib/xf/json_canon_stream.hpp",
+    .cpp_type = "sluice::JsonCanonStream",
+    .cpp_config = "sluice::json_canon_config",
+    .build_stage = build_stage<JsonCanonStream, json_canon_config>};
 
 // ---- sinks ----
 constexpr std::array kSinkFields{kInBrand};
 constexpr StageSpec kSinkCollect{.id = "std.stream.sink.collect_bytes_v1",
                                  .kind = StageKind::kSink,
                                  .fields = kSinkFields,
-                                 .summary = "every item appended to the payload"};
+                                 .summary = "every item appended to the payload",
+    .cpp_header = "stdlib/sink/collect_bytes.hpp",
+    .cpp_type = "sluice::CollectBytes",
+    .cpp_config = "sluice::collect_bytes_config",
+    .build_sink = build_sink<CollectBytes, collect_bytes_config>};
 constexpr StageSpec kSinkHash{.id = "std.stream.sink.hash_fnv1a32_v1",
                               .kind = StageKind::kSink,
                               .fields = kSinkFields,
-                              .summary = "FNV-1a 32 of every delivered byte (4-byte LE payload)"};
+                              .summary = "FNV-1a 32 of every delivered byte (4-byte LE payload)",
+    .cpp_header = "stdlib/sink/hash_fnv1a32.hpp",
+    .cpp_type = "sluice::HashFnv1a32",
+    .cpp_config = "sluice::hash_fnv1a32_config",
+    .build_sink = build_sink<HashFnv1a32, hash_fnv1a32_config>};
 constexpr StageSpec kSinkNull{.id = "std.stream.sink.null_v1",
                               .kind = StageKind::kSink,
                               .fields = kSinkFields,
-                              .summary = "items counted and discarded"};
+                              .summary = "items counted and discarded",
+    .cpp_header = "stdlib/sink/null.hpp",
+    .cpp_type = "sluice::NullSink",
+    .cpp_config = "sluice::null_sink_config",
+    .build_sink = build_sink<NullSink, null_sink_config>};
 constexpr StageSpec kSinkU32Frames{.id = "std.stream.sink.u32frames_v1",
                                    .kind = StageKind::kSink,
                                    .fields = kSinkFields,
@@ -114,7 +173,11 @@ constexpr StageSpec kSinkWriteFile{.id = "std.stream.sink.world_fs_write_file_v1
                                    .positional = kWriteFilePos,
                                    .fields = kSinkFields,
                                    .world = WorldNeed::kOs,
-                                   .summary = "every item written to a file that appears only when the run succeeds"};
+                                   .summary = "every item written to a file that appears only when the run succeeds",
+    .cpp_header = "stdlib/sink/world_fs_write_file.hpp",
+    .cpp_type = "sluice::WorldFsWriteFile",
+    .cpp_config = "sluice::write_file_config",
+    .build_sink = build_sink<WorldFsWriteFile, write_file_config>};
 
 constexpr std::array kWriteStreamPos{PositionalSpec{"path", ValueType::kBytes},
                                      PositionalSpec{"caps", ValueType::kBytes}};
@@ -131,13 +194,21 @@ constexpr StageSpec kSinkWriteStream{.id = "std.stream.sink.world_fs_write_strea
                                      .positional = kWriteStreamPos,
                                      .fields = kWriteStreamFields,
                                      .world = WorldNeed::kOs,
-                                     .summary = "items written through a buffer to a file, committed at the end"};
+                                     .summary = "items written through a buffer to a file, committed at the end",
+    .cpp_header = "stdlib/sink/world_fs_write_stream.hpp",
+    .cpp_type = "sluice::WorldFsWriteStream",
+    .cpp_config = "sluice::write_stream_config",
+    .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_stream_hash_fnv1a32_v1",
                                          .kind = StageKind::kSink,
                                          .positional = kWriteStreamPos,
                                          .fields = kWriteStreamFields,
                                          .world = WorldNeed::kOs,
-                                         .summary = "as world_fs_write_stream_v1, with the FNV-1a 32 of the bytes as payload"};
+                                         .summary = "as world_fs_write_stream_v1, with the FNV-1a 32 of the bytes as payload",
+    .cpp_header = "stdlib/sink/world_fs_write_stream.hpp",
+    .cpp_type = "sluice::WorldFsWriteStream",
+    .cpp_config = "sluice::write_stream_config",
+    .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 
 constexpr std::array<const StageSpec*, 14> kAll{
     &kSrcBytes,      &kSrcFsOpenRead, &kXfTake,        &kXfSplitLines,    &kXfFrame,

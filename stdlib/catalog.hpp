@@ -4,11 +4,26 @@
 // the interpreter/emitter construct stages from it. Stages are listed explicitly in catalog.cpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 
 namespace sluice {
+
+struct Plan;
+struct RunEnv;
+class RunContext;
+class Source;
+class Stage;
+class Sink;
+
+// How the interpreter builds a stage: from the plan (and, for a transducer, its chain index),
+// pushing into `next`.
+using BuildSource = std::unique_ptr<Source> (*)(const Plan&, RunContext&, const RunEnv&);
+using BuildStage = std::unique_ptr<Stage> (*)(const Plan&, std::size_t index, RunContext&, Stage* next);
+using BuildSink = std::unique_ptr<Sink> (*)(const Plan&, RunContext&, const RunEnv&);
 
 enum class StageKind : std::uint8_t { kSource, kTransducer, kSink };
 
@@ -56,6 +71,18 @@ struct StageSpec {
   std::string_view default_in_brand = "any";
   std::string_view default_out_brand = "none";
   std::string_view summary;  // one line for `sluice plan` and help texts
+
+  // Construction, the same for both backends: the stage's C++ type is built from
+  // `cpp_config(plan[, index])`. The interpreter calls `build_*`; the C++ backend writes
+  //   cpp_type<Next> sN(ctx, Next(ctx, next), cpp_config(plan, N));   (transducers)
+  //   cpp_type src(ctx, cpp_config(plan), env);                       (sources)
+  //   SinkEntry<cpp_type> sink(ctx, u32frames, ctx, cpp_config(plan), env);  (sinks)
+  std::string_view cpp_header = {};
+  std::string_view cpp_type = {};
+  std::string_view cpp_config = {};
+  BuildSource build_source = nullptr;
+  BuildStage build_stage = nullptr;
+  BuildSink build_sink = nullptr;
 };
 
 // nullptr when the id is not a stage sluice knows.

@@ -12,13 +12,9 @@
 #include "runtime/source.hpp"
 #include "runtime/stage.hpp"
 #include "stdlib/plan.hpp"
+#include "stdlib/run_env.hpp"
 
 namespace sluice {
-
-struct RunEnv {
-  FsRoot fs_root;                       // where fs paths resolve; sandboxed unless run-os
-  ReadMode read_mode = ReadMode::kRead;
-};
 
 struct Pipeline {
   std::unique_ptr<Source> source;

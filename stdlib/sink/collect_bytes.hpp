@@ -7,6 +7,8 @@
 
 #include "runtime/bytes.hpp"
 #include "runtime/flow.hpp"
+#include "runtime/run_context.hpp"
+#include "stdlib/run_env.hpp"
 
 namespace sluice {
 
@@ -14,10 +16,14 @@ namespace sluice {
 // budget from costing memory the run never uses.
 inline constexpr std::size_t kCollectInitialReserve = 1u << 20;
 
+struct CollectBytesConfig {
+  std::uint32_t max_out_bytes = 0;
+};
+
 class CollectBytes {
  public:
-  explicit CollectBytes(std::uint32_t max_out_bytes) {
-    bytes_.reserve(std::min<std::size_t>(max_out_bytes, kCollectInitialReserve));
+  CollectBytes(RunContext&, const CollectBytesConfig& cfg, const RunEnv&) {
+    bytes_.reserve(std::min<std::size_t>(cfg.max_out_bytes, kCollectInitialReserve));
   }
   Flow open() { return Flow::kContinue; }
   Flow consume(ByteView v) {

@@ -5,11 +5,17 @@
 
 #include "runtime/flow.hpp"
 #include "runtime/hash_fnv1a.hpp"
+#include "runtime/run_context.hpp"
+#include "stdlib/run_env.hpp"
 
 namespace sluice {
 
+struct HashFnv1a32Config {};
+
 class HashFnv1a32 {
  public:
+  HashFnv1a32() = default;
+  HashFnv1a32(RunContext&, const HashFnv1a32Config&, const RunEnv&) {}
   Flow open() { return Flow::kContinue; }
   Flow consume(ByteView v) {
     h_ = fnv1a32_update(h_, v);

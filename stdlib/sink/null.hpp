@@ -3,11 +3,17 @@
 
 #include "runtime/bytes.hpp"
 #include "runtime/flow.hpp"
+#include "runtime/run_context.hpp"
+#include "stdlib/run_env.hpp"
 
 namespace sluice {
 
+struct NullSinkConfig {};
+
 class NullSink {
  public:
+  NullSink() = default;
+  NullSink(RunContext&, const NullSinkConfig&, const RunEnv&) {}
   Flow open() { return Flow::kContinue; }
   Flow consume(ByteView) { return Flow::kContinue; }
   Flow finish() { return Flow::kContinue; }

@@ -10,6 +10,7 @@
 #include "runtime/atomic_file.hpp"
 #include "runtime/output_stream.hpp"
 #include "runtime/run_context.hpp"
+#include "stdlib/run_env.hpp"
 
 namespace sluice {
 
@@ -21,6 +22,7 @@ class WorldFsWriteFile {
  public:
   WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, FsRoot root)
       : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)) {}
+  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, const RunEnv& env) : WorldFsWriteFile(ctx, std::move(cfg), env.fs_root) {}
 
   Flow open();
   Flow consume(ByteView v);

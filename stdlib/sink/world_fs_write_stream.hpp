@@ -11,6 +11,7 @@
 #include "runtime/hash_fnv1a.hpp"
 #include "runtime/output_stream.hpp"
 #include "runtime/run_context.hpp"
+#include "stdlib/run_env.hpp"
 
 namespace sluice {
 
@@ -26,6 +27,7 @@ class WorldFsWriteStream {
  public:
   WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, FsRoot root)
       : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)) {}
+  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, const RunEnv& env) : WorldFsWriteStream(ctx, std::move(cfg), env.fs_root) {}
 
   Flow open();
   Flow consume(ByteView v);

@@ -2,13 +2,20 @@
 // chunk_max_bytes does not apply.
 #pragma once
 
+#include "runtime/run_context.hpp"
 #include "runtime/source.hpp"
+#include "stdlib/run_env.hpp"
 
 namespace sluice {
+
+struct BytesSourceConfig {
+  ByteView value;  // borrowed from the plan, which outlives the run
+};
 
 class BytesSource final : public Source {
  public:
   explicit BytesSource(ByteView value) : value_(value) {}
+  BytesSource(RunContext&, const BytesSourceConfig& cfg, const RunEnv&) : value_(cfg.value) {}
   SourceStep next(ByteView& item) override {
     if (done_) return SourceStep::kEnd;
     done_ = true;

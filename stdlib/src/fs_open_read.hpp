@@ -10,6 +10,7 @@
 #include "runtime/input_stream.hpp"
 #include "runtime/run_context.hpp"
 #include "runtime/source.hpp"
+#include "stdlib/run_env.hpp"
 
 namespace sluice {
 
@@ -24,6 +25,8 @@ class FsOpenReadSource final : public Source {
  public:
   FsOpenReadSource(RunContext& ctx, FsOpenReadConfig cfg, FsRoot root, ReadMode mode)
       : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), mode_(mode) {}
+  FsOpenReadSource(RunContext& ctx, FsOpenReadConfig cfg, const RunEnv& env)
+      : FsOpenReadSource(ctx, std::move(cfg), env.fs_root, env.read_mode) {}
 
   Flow open() override;
   SourceStep next(ByteView& item) override;

@@ -12,10 +12,12 @@ namespace sluice {
 // Items longer than i32 cannot be framed (X07 code 10).
 inline constexpr std::uint32_t kMaxFrameLength = 0x7FFFFFFFu;
 
+struct FrameU32leConfig {};  // the stage has no arguments
+
 template <class Next>
 class FrameU32le {
  public:
-  FrameU32le(RunContext& ctx, Next next) : ctx_(&ctx), next_(next) {}
+  FrameU32le(RunContext& ctx, Next next, const FrameU32leConfig& = {}) : ctx_(&ctx), next_(next) {}
 
   Flow init() { return Flow::kContinue; }
   Flow push(ByteView item) {

@@ -1,0 +1,15 @@
+// What a run gets from its host: where fs paths resolve and how files are read. Together with
+// the plan, it is everything a source or sink needs to be built.
+#pragma once
+
+#include "runtime/fs_sandbox.hpp"
+#include "runtime/input_stream.hpp"
+
+namespace sluice {
+
+struct RunEnv {
+  FsRoot fs_root;                       // where fs paths resolve; sandboxed unless run-os
+  ReadMode read_mode = ReadMode::kRead;
+};
+
+}  // namespace sluice

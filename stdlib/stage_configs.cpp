@@ -1,0 +1,91 @@
+#include "stdlib/stage_configs.hpp"
+
+namespace sluice {
+namespace {
+
+std::string bytes_string(const PlanStage& s, std::string_view name) {
+  const ArgValue* v = s.arg(name);
+  return v ? v->bytes : std::string();
+}
+
+std::uint32_t u32_arg(const PlanStage& s, std::string_view name) {
+  const std::int32_t v = s.int_arg(name);
+  return v < 0 ? 0u : static_cast<std::uint32_t>(v);
+}
+
+std::uint32_t u32(std::int32_t v) { return v < 0 ? 0u : static_cast<std::uint32_t>(v); }
+
+}  // namespace
+
+BytesSourceConfig bytes_source_config(const Plan& plan) { return {plan.source.bytes_arg("value")}; }
+
+FsOpenReadConfig fs_open_read_config(const Plan& plan) {
+  FsOpenReadConfig cfg;
+  cfg.path = bytes_string(plan.source, "path");
+  cfg.chunk_max_bytes = u32(plan.cfg.chunk_max_bytes);
+  cfg.bufread_cap_bytes = u32(plan.cfg.bufread_cap_bytes);
+  cfg.max_steps = u32(plan.cfg.max_steps);
+  return cfg;
+}
+
+TakeConfig take_config(const Plan& plan, std::size_t index) { return {plan.chain[index].int_arg("n")}; }
+
+SplitLinesConfig split_lines_config(const Plan& plan, std::size_t index) {
+  const PlanStage& s = plan.chain[index];
+  return {s.int_arg("delim"), s.int_arg("max_line_bytes")};
+}
+
+FrameU32leConfig frame_u32le_config(const Plan&, std::size_t) { return {}; }
+
+DeframeConfig deframe_config(const Plan& plan, std::size_t index) {
+  const PlanStage& s = plan.chain[index];
+  DeframeConfig cfg;
+  cfg.max_frame_bytes = s.int_arg("max_frame_bytes");
+  cfg.max_frames = s.int_arg("max_frames");
+  cfg.allow_empty = s.int_arg("allow_empty");
+  cfg.drop_truncated = s.int_arg("on_truncated") == 1;
+  return cfg;
+}
+
+JsonCanonConfig json_canon_config(const Plan& plan, std::size_t index) {
+  const PlanStage& s = plan.chain[index];
+  JsonCanonConfig cfg;
+  cfg.max_depth = s.int_arg("max_depth");
+  cfg.max_total_json_bytes = s.int_arg("max_total_json_bytes");
+  cfg.max_object_members = s.int_arg("max_object_members");
+  cfg.max_object_total_bytes = s.int_arg("max_object_total_bytes");
+  cfg.emit_chunk_max_bytes = s.int_arg("emit_chunk_max_bytes");
+  cfg.stage_idx = static_cast<std::uint32_t>(index);
+  return cfg;
+}
+
+CollectBytesConfig collect_bytes_config(const Plan& plan) { return {u32(plan.cfg.max_out_bytes)}; }
+HashFnv1a32Config hash_fnv1a32_config(const Plan&) { return {}; }
+NullSinkConfig null_sink_config(const Plan&) { return {}; }
+
+WriteFileConfig write_file_config(const Plan& plan) { return {bytes_string(plan.sink, "path")}; }
+
+WriteStreamConfig write_stream_config(const Plan& plan) {
+  const PlanStage& s = plan.sink;
+  WriteStreamConfig cfg;
+  cfg.path = bytes_string(s, "path");
+  cfg.buf_cap_bytes = u32_arg(s, "buf_cap_bytes");
+  cfg.flush_min_bytes = u32_arg(s, "flush_min_bytes");
+  cfg.max_flushes = u32_arg(s, "max_flushes");
+  cfg.hash = s.spec->id == "std.stream.sink.world_fs_write_stream_hash_fnv1a32_v1";
+  return cfg;
+}
+
+Budgets budgets_of(const Plan& plan) {
+  return {u32(plan.cfg.max_in_bytes), u32(plan.cfg.max_out_bytes), u32(plan.cfg.max_items)};
+}
+
+DocOptions doc_options_of(const Plan& plan) { return {plan.cfg.emit_payload != 0, plan.cfg.emit_stats != 0}; }
+
+RunEnv env_for(const Plan& plan, const RunEnv& host) {
+  RunEnv env = host;
+  env.fs_root.sandboxed = world_sandboxes_paths(plan.world);
+  return env;
+}
+
+}  // namespace sluice

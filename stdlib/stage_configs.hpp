@@ -1,0 +1,48 @@
+// Plan → stage configuration, one function per stage. Both backends build their stages through
+// these: the interpreter in instantiate.cpp, generated C++ by calling them on its embedded plan.
+// Transducers take their chain index; sources and sinks read plan.source / plan.sink.
+#pragma once
+
+#include <cstddef>
+
+#include "runtime/executor.hpp"
+#include "runtime/run_context.hpp"
+#include "stdlib/plan.hpp"
+#include "stdlib/run_env.hpp"
+#include "stdlib/sink/collect_bytes.hpp"
+#include "stdlib/sink/hash_fnv1a32.hpp"
+#include "stdlib/sink/null.hpp"
+#include "stdlib/sink/world_fs_write_file.hpp"
+#include "stdlib/sink/world_fs_write_stream.hpp"
+#include "stdlib/src/bytes.hpp"
+#include "stdlib/src/fs_open_read.hpp"
+#include "stdlib/xf/deframe_u32le.hpp"
+#include "stdlib/xf/frame_u32le.hpp"
+#include "stdlib/xf/json_canon_stream.hpp"
+#include "stdlib/xf/split_lines.hpp"
+#include "stdlib/xf/take.hpp"
+
+namespace sluice {
+
+BytesSourceConfig bytes_source_config(const Plan& plan);
+FsOpenReadConfig fs_open_read_config(const Plan& plan);
+
+TakeConfig take_config(const Plan& plan, std::size_t index);
+SplitLinesConfig split_lines_config(const Plan& plan, std::size_t index);
+FrameU32leConfig frame_u32le_config(const Plan& plan, std::size_t index);
+DeframeConfig deframe_config(const Plan& plan, std::size_t index);
+JsonCanonConfig json_canon_config(const Plan& plan, std::size_t index);
+
+CollectBytesConfig collect_bytes_config(const Plan& plan);
+HashFnv1a32Config hash_fnv1a32_config(const Plan& plan);
+NullSinkConfig null_sink_config(const Plan& plan);
+WriteFileConfig write_file_config(const Plan& plan);
+WriteStreamConfig write_stream_config(const Plan& plan);
+
+// What every run of a plan shares, whichever backend runs it.
+Budgets budgets_of(const Plan& plan);
+DocOptions doc_options_of(const Plan& plan);
+// The host's environment with the plan's world applied (paths confined unless run-os).
+RunEnv env_for(const Plan& plan, const RunEnv& host);
+
+}  // namespace sluice
