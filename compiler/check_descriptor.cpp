@@ -6,6 +6,7 @@ namespace sluice {
 namespace {
 
 constexpr std::string_view kExprHead = "std.stream.expr_v1";
+constexpr std::string_view kFnHead = "std.stream.fn_v1";
 
 std::string_view kind_name(StageKind k) {
   switch (k) {
@@ -42,6 +43,12 @@ std::vector<std::string_view> field_names(const StageSpec& spec) {
 std::optional<std::size_t> field_index(const StageSpec& spec, std::string_view name) {
   for (std::size_t i = 0; i < spec.fields.size(); ++i)
     if (spec.fields[i].name == name) return i;
+  return std::nullopt;
+}
+
+std::optional<std::size_t> fn_field_index(const StageSpec& spec) {
+  for (std::size_t i = 0; i < spec.fields.size(); ++i)
+    if (spec.fields[i].kind == FieldKind::kFn) return i;
   return std::nullopt;
 }
 
@@ -207,6 +214,29 @@ class StageChecker {
                         (n ? " (" + positional_list(spec) + ")" : std::string{}) + "; this one is extra");
         continue;
       }
+      // A bare ["std.stream.fn_v1", f] is the stage's function (spec §7.1, §7.2, §7.4).
+      const JsonNode* key_node = nullptr;
+      const JsonNode* value_node = nullptr;
+      std::string kp, vp;
+      if (item.is_form(kFnHead)) {
+        const auto fi = fn_field_index(spec);
+        if (fi) {
+          key_node = &item.items[0];
+          value_node = &item;
+          kp = json_pointer_append(ip, 0);
+          vp = ip;
+          if (seen[*fi]) {
+            ctx_.report(DiagId::kDuplicateField, item, ip,
+                        id + " has duplicate field: fn (first at " + line_col(*seen[*fi]) + ")");
+            continue;
+          }
+          seen[*fi] = &item;
+          st.fields[*fi] = check_field_value(spec, spec.fields[*fi], item, ip);
+          continue;
+        }
+      }
+      (void)key_node;
+      (void)value_node;
       if (!item.is_array() || item.items.size() != 2 || !item.items[0].is_string()) {
         const bool bad_key = item.is_array() && item.items.size() == 2;
         ctx_.report(DiagId::kFieldShape, bad_key ? item.items[0] : item, bad_key ? json_pointer_append(ip, 0) : ip,
@@ -217,7 +247,7 @@ class StageChecker {
         continue;
       }
       const JsonNode& key = item.items[0];
-      const std::string kp = json_pointer_append(ip, 0);
+      kp = json_pointer_append(ip, 0);
       const auto fi = field_index(spec, key.text);
       if (!fi) {
         const auto names = field_names(spec);
@@ -233,7 +263,7 @@ class StageChecker {
         continue;
       }
       seen[*fi] = &key;
-      const std::string vp = json_pointer_append(ip, 1);
+      vp = json_pointer_append(ip, 1);
       st.fields[*fi] = check_field_value(spec, spec.fields[*fi], item.items[1], vp);
       if (st.fields[*fi]) {
         nodes.fields[*fi] = &item.items[1];
@@ -245,7 +275,10 @@ class StageChecker {
       if (!fs.required || seen[f]) continue;
       const std::string example = fs.kind == FieldKind::kWord && !fs.words.empty()
                                       ? json_quote(fs.words[0])
-                                      : fs.kind == FieldKind::kExpr ? "[\"std.stream.expr_v1\", X]" : "<integer>";
+                                      : fs.kind == FieldKind::kExpr ? "[\"std.stream.expr_v1\", X]"
+                                      : fs.kind == FieldKind::kFn   ? "[\"std.stream.fn_v1\", \"<module_id>.<fn>\"]"
+                                      : fs.kind == FieldKind::kSymbol ? "\"<symbol>\""
+                                                                      : "<integer>";
       ctx_.report(DiagId::kMissingField, node, pointer, id + " is missing required field " + std::string(fs.name),
                   "add [\"" + std::string(fs.name) + "\", " + example + "]");
     }
@@ -281,6 +314,32 @@ class StageChecker {
       case FieldKind::kBrandIn:
       case FieldKind::kBrandOut: return check_brand(spec, fs, v, vp, what);
       case FieldKind::kExpr: return check_expr(v, vp, fs.type, what, ctx_);
+      case FieldKind::kFn: {
+        if (!v.is_form(kFnHead) || v.items.size() != 2 || !v.items[1].is_string()) {
+          ctx_.report(v.is_form(kFnHead) ? DiagId::kArity : DiagId::kValueType, v, vp,
+                      what + " must be [\"std.stream.fn_v1\", \"<module_id>.<fn>\"], found " + describe_json(v) +
+                          element_count(v));
+          return std::nullopt;
+        }
+        const std::string& name = v.items[1].text;
+        if (const auto why = symbol_problem(name)) {
+          ctx_.report(DiagId::kSymbol, v.items[1], json_pointer_append(vp, 1),
+                      "invalid function name " + json_quote(name) + " in " + what + ": " + *why);
+          return std::nullopt;
+        }
+        return ArgValue{ArgValue::Kind::kWord, 0, name};
+      }
+      case FieldKind::kSymbol: {
+        if (!v.is_string()) {
+          ctx_.report(DiagId::kValueType, v, vp, what + " must be a symbol (a string), found " + describe_json(v));
+          return std::nullopt;
+        }
+        if (const auto why = symbol_problem(v.text)) {
+          ctx_.report(DiagId::kSymbol, v, vp, "invalid symbol " + json_quote(v.text) + " in " + what + ": " + *why);
+          return std::nullopt;
+        }
+        return ArgValue{ArgValue::Kind::kWord, 0, v.text};
+      }
     }
     return std::nullopt;
   }

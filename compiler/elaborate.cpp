@@ -36,6 +36,8 @@ ArgValue default_value(const FieldSpec& f) {
     case FieldKind::kWord:
       return ArgValue{ArgValue::Kind::kWord, f.default_value,
                       std::string(f.words[static_cast<std::size_t>(f.default_value)])};
+    case FieldKind::kFn:
+    case FieldKind::kSymbol: return ArgValue{ArgValue::Kind::kWord, 0, {}};
     case FieldKind::kExpr:
       if (f.type != ValueType::kI32) return ArgValue{ArgValue::Kind::kBytes, 0, {}};
       return ArgValue{ArgValue::Kind::kInt, f.default_value, {}};

@@ -135,6 +135,57 @@ constexpr StageSpec kXfJsonCanon{.id = "std.stream.xf.json_canon_stream_v1",
     .cpp_config = "sluice::json_canon_config",
     .build_stage = build_stage<JsonCanonStream, json_canon_config>};
 
+constexpr std::array kMapFields{FieldSpec{"fn", FieldKind::kFn, true}, kInBrand, kOutBrand};
+constexpr StageSpec kXfMapBytes{.id = "std.stream.xf.map_bytes_v1",
+                                .kind = StageKind::kTransducer,
+                                .fields = kMapFields,
+                                .summary = "each item replaced by f(item): bytes",
+                                .calls_user_fn = true,
+    .cpp_header = "stdlib/xf/map_bytes.hpp",
+    .cpp_type = "sluice::MapBytes",
+    .cpp_config = "sluice::map_bytes_config",
+    .build_stage = build_stage<MapBytes, map_bytes_config>};
+constexpr StageSpec kXfFilter{.id = "std.stream.xf.filter_v1",
+                              .kind = StageKind::kTransducer,
+                              .fields = kMapFields,
+                              .default_out_brand = "same",
+                              .summary = "items for which pred(item) is not 0, unchanged",
+                              .calls_user_fn = true,
+    .cpp_header = "stdlib/xf/filter.hpp",
+    .cpp_type = "sluice::Filter",
+    .cpp_config = "sluice::filter_config",
+    .build_stage = build_stage<Filter, filter_config>};
+constexpr std::array kMapInPlaceFields{
+    FieldSpec{"fn", FieldKind::kFn, true},
+    FieldSpec{"scratch_cap_bytes", FieldKind::kIntLiteral, true, 1, 0},
+    FieldSpec{"clear_before_each", FieldKind::kIntLiteral, false, INT32_MIN, 1},
+    kInBrand,
+    kOutBrand,
+};
+constexpr StageSpec kXfMapInPlace{.id = "std.stream.xf.map_in_place_buf_v1",
+                                  .kind = StageKind::kTransducer,
+                                  .fields = kMapInPlaceFields,
+                                  .summary = "f(item, scratch) fills a fixed-capacity scratch buffer; its content is the item",
+                                  .calls_user_fn = true,
+    .cpp_header = "stdlib/xf/map_in_place_buf.hpp",
+    .cpp_type = "sluice::MapInPlaceBuf",
+    .cpp_config = "sluice::map_in_place_buf_config",
+    .build_stage = build_stage<MapInPlaceBuf, map_in_place_buf_config>};
+constexpr std::array kRequireBrandFields{
+    FieldSpec{"brand", FieldKind::kSymbol, true},
+    FieldSpec{"validator", FieldKind::kSymbol},
+    FieldSpec{"max_item_bytes", FieldKind::kIntLiteral, false, 0, 0},
+};
+constexpr StageSpec kXfRequireBrand{.id = "std.stream.xf.require_brand_v1",
+                                    .kind = StageKind::kTransducer,
+                                    .fields = kRequireBrandFields,
+                                    .summary = "items checked by the brand's validator, forwarded unchanged",
+                                    .calls_user_fn = true,
+    .cpp_header = "stdlib/xf/require_brand.hpp",
+    .cpp_type = "sluice::RequireBrand",
+    .cpp_config = "sluice::require_brand_config",
+    .build_stage = build_stage<RequireBrand, require_brand_config>};
+
 // ---- sinks ----
 constexpr std::array kSinkFields{kInBrand};
 constexpr StageSpec kSinkCollect{.id = "std.stream.sink.collect_bytes_v1",
@@ -210,9 +261,10 @@ constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_s
     .cpp_config = "sluice::write_stream_config",
     .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 
-constexpr std::array<const StageSpec*, 14> kAll{
+constexpr std::array<const StageSpec*, 18> kAll{
     &kSrcBytes,      &kSrcFsOpenRead, &kXfTake,        &kXfSplitLines,    &kXfFrame,
-    &kXfDeframe,     &kXfJsonCanon,   &kSinkCollect,   &kSinkHash,        &kSinkNull,
+    &kXfDeframe,     &kXfJsonCanon,   &kXfMapBytes,    &kXfFilter,        &kXfMapInPlace,
+    &kXfRequireBrand,   &kSinkCollect,   &kSinkHash,        &kSinkNull,
     &kSinkU32Frames, &kSinkWriteFile, &kSinkWriteStream, &kSinkWriteStreamHash,
 };
 
@@ -231,15 +283,11 @@ std::span<const StageSpec* const> all_stages() { return kAll; }
 namespace sluice {
 
 bool is_x07_stage_not_yet_supported(std::string_view id) {
-  static constexpr std::array<std::string_view, 17> kIds{
+  static constexpr std::array<std::string_view, 13> kIds{
       "std.stream.src.rr_send_v1",
       "std.stream.src.db_rows_doc_v1",
       "std.stream.src.net_tcp_read_stream_handle_v1",
       "std.stream.src.net_tcp_read_u32frames_v1",
-      "std.stream.xf.map_bytes_v1",
-      "std.stream.xf.filter_v1",
-      "std.stream.xf.map_in_place_buf_v1",
-      "std.stream.xf.require_brand_v1",
       "std.stream.xf.plugin_v1",
       "std.stream.xf.par_map_stream_v1",
       "std.stream.xf.par_map_stream_result_bytes_v1",

@@ -36,6 +36,9 @@ enum class FieldKind : std::uint8_t {
   kBrandIn,     // in_item_brand: "any" | "same" | brand id (sinks: "any" | brand id)
   kBrandOut,    // out_item_brand: "same" | "none" | brand id (sources: brand id only)
   kExpr,        // ["std.stream.expr_v1", X] of `type`
+  kFn,          // ["std.stream.fn_v1", "<fn symbol>"]; also accepted bare, without the key
+                // (map_bytes/filter/map_in_place: ["std.stream.xf.filter_v1", ["std.stream.fn_v1", f]])
+  kSymbol,      // a bare symbol (require_brand_v1 brand, validator); stored as a word
 };
 
 enum class WorldNeed : std::uint8_t {
@@ -71,6 +74,7 @@ struct StageSpec {
   std::string_view default_in_brand = "any";
   std::string_view default_out_brand = "none";
   std::string_view summary;  // one line for `sluice plan` and help texts
+  bool calls_user_fn = false;  // its kFn field / validator is resolved to PlanStage::fn
 
   // Construction, the same for both backends: the stage's C++ type is built from
   // `cpp_config(plan[, index])`. The interpreter calls `build_*`; the C++ backend writes

@@ -12,7 +12,7 @@
 #include "runtime/source.hpp"
 #include "runtime/stage.hpp"
 #include "stdlib/plan.hpp"
-#include "stdlib/run_env.hpp"
+#include "runtime/run_env.hpp"
 
 namespace sluice {
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "runtime/bytes.hpp"
 #include "runtime/world.hpp"
 #include "stdlib/catalog.hpp"
+#include "stdlib/user_fn.hpp"
 
 namespace sluice {
 
@@ -34,6 +36,11 @@ struct PlanStage {
   std::string out_brand;      // resolved brand on the outgoing edge ("none", or a brand id)
   bool inserted = false;      // added by the compiler (auto_require_brand_v1 / verify)
   std::string pointer;        // JSON pointer of the stage's descriptor in the pipe file
+  // map_bytes/filter/map_in_place: the function named by the `fn` argument; require_brand: the
+  // validator (named by the `validator` argument, filled in from the registry when absent).
+  // Resolved by the front end (compiler/resolve_fns.cpp) to a handle into the x07 interpreter,
+  // the built-in library or a host's native function.
+  UserFn fn;
 
   [[nodiscard]] const ArgValue* arg(std::string_view name) const {
     for (const PlanArg& a : args)
@@ -81,6 +88,11 @@ struct Plan {
   std::vector<PlanStage> chain;
   PlanStage sink;              // the sink that consumes bytes (inside u32frames_v1 when wrapped)
   bool sink_u32frames = false; // the sink is wrapped in std.stream.sink.u32frames_v1
+  // Some stage calls a user function (PlanStage::fn). The C++ backend cannot translate x07AST
+  // functions yet and refuses such plans.
+  bool uses_user_functions = false;
+  // Keeps alive what the UserFn handles point into (the compiled modules); copies share it.
+  std::shared_ptr<const void> user_fn_owner;
 };
 
 }  // namespace sluice

@@ -59,6 +59,37 @@ JsonCanonConfig json_canon_config(const Plan& plan, std::size_t index) {
   return cfg;
 }
 
+MapBytesConfig map_bytes_config(const Plan& plan, std::size_t index) {
+  const PlanStage& s = plan.chain[index];
+  return {s.fn, bytes_string(s, "fn")};
+}
+
+FilterConfig filter_config(const Plan& plan, std::size_t index) {
+  const PlanStage& s = plan.chain[index];
+  return {s.fn, bytes_string(s, "fn")};
+}
+
+MapInPlaceBufConfig map_in_place_buf_config(const Plan& plan, std::size_t index) {
+  const PlanStage& s = plan.chain[index];
+  MapInPlaceBufConfig cfg;
+  cfg.fn = s.fn;
+  cfg.fn_name = bytes_string(s, "fn");
+  cfg.scratch_cap_bytes = s.int_arg("scratch_cap_bytes");
+  cfg.clear_before_each = s.int_arg("clear_before_each");
+  cfg.stage_idx = static_cast<std::uint32_t>(index);
+  return cfg;
+}
+
+RequireBrandConfig require_brand_config(const Plan& plan, std::size_t index) {
+  const PlanStage& s = plan.chain[index];
+  RequireBrandConfig cfg;
+  cfg.validator = s.fn;
+  cfg.brand = bytes_string(s, "brand");
+  cfg.validator_name = bytes_string(s, "validator");
+  cfg.max_item_bytes = s.int_arg("max_item_bytes");
+  return cfg;
+}
+
 CollectBytesConfig collect_bytes_config(const Plan& plan) { return {u32(plan.cfg.max_out_bytes)}; }
 HashFnv1a32Config hash_fnv1a32_config(const Plan&) { return {}; }
 NullSinkConfig null_sink_config(const Plan&) { return {}; }

@@ -8,7 +8,7 @@
 #include "runtime/executor.hpp"
 #include "runtime/run_context.hpp"
 #include "stdlib/plan.hpp"
-#include "stdlib/run_env.hpp"
+#include "runtime/run_env.hpp"
 #include "stdlib/sink/collect_bytes.hpp"
 #include "stdlib/sink/hash_fnv1a32.hpp"
 #include "stdlib/sink/null.hpp"
@@ -20,6 +20,10 @@
 #include "stdlib/xf/frame_u32le.hpp"
 #include "stdlib/xf/json_canon_stream.hpp"
 #include "stdlib/xf/split_lines.hpp"
+#include "stdlib/xf/filter.hpp"
+#include "stdlib/xf/map_bytes.hpp"
+#include "stdlib/xf/map_in_place_buf.hpp"
+#include "stdlib/xf/require_brand.hpp"
 #include "stdlib/xf/take.hpp"
 
 namespace sluice {
@@ -32,6 +36,10 @@ SplitLinesConfig split_lines_config(const Plan& plan, std::size_t index);
 FrameU32leConfig frame_u32le_config(const Plan& plan, std::size_t index);
 DeframeConfig deframe_config(const Plan& plan, std::size_t index);
 JsonCanonConfig json_canon_config(const Plan& plan, std::size_t index);
+MapBytesConfig map_bytes_config(const Plan& plan, std::size_t index);
+FilterConfig filter_config(const Plan& plan, std::size_t index);
+MapInPlaceBufConfig map_in_place_buf_config(const Plan& plan, std::size_t index);
+RequireBrandConfig require_brand_config(const Plan& plan, std::size_t index);
 
 CollectBytesConfig collect_bytes_config(const Plan& plan);
 HashFnv1a32Config hash_fnv1a32_config(const Plan& plan);

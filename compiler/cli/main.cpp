@@ -1,14 +1,18 @@
 // The sluice command: check, run and plan X07 stream pipelines. A thin layer over the compiler
 // API; the exit statuses are the contract of DESIGN.md (0 OK, 1 rejected, 2 usage, 3 ERR doc,
 // 4 runtime trap).
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "compiler/build_driver.hpp"
 #include "compiler/diagnostics.hpp"
+#include "compiler/emit_cpp.hpp"
 #include "compiler/front_end.hpp"
 #include "compiler/interpret.hpp"
 #include "compiler/plan_print.hpp"
@@ -19,6 +23,9 @@
 namespace {
 
 using namespace sluice;
+
+// `sluice build` only: the C++ compiler failed or could not be run.
+constexpr int kExitBuildFailed = 5;
 
 void print_diagnostics(const std::vector<Diagnostic>& diags) {
   for (const Diagnostic& d : diags) std::cerr << format_text(d) << "\n";
@@ -81,6 +88,48 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   return report_outcome(out, mode);
 }
 
+int cmd_emit_cpp(const std::string& file, const std::string& world_id, const std::string& output) {
+  const auto world = world_or_usage(world_id);
+  if (!world) return kExitUsage;
+  CompileResult r = compile_pipe_file(file, CompileOptions{*world});
+  print_diagnostics(r.diagnostics);
+  if (!r.ok()) return kExitRejected;
+  const std::string cpp = emit_cpp(*r.plan);
+  if (output.empty() || output == "-") {
+    std::fwrite(cpp.data(), 1, cpp.size(), stdout);
+    return kExitOk;
+  }
+  // Written beside the target and renamed, so a failed write leaves no partial file.
+  const std::string tmp = output + ".sluice-tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  const bool ok = f != nullptr && std::fwrite(cpp.data(), 1, cpp.size(), f) == cpp.size();
+  if (f != nullptr && std::fclose(f) != 0) return kExitUsage;
+  if (!ok || std::rename(tmp.c_str(), output.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    std::cerr << "sluice: cannot write " << output << ": " << std::strerror(errno) << "\n";
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+int cmd_build(const std::string& file, const std::string& world_id, const BuildOptions& options, bool verbose) {
+  const auto world = world_or_usage(world_id);
+  if (!world) return kExitUsage;
+  CompileResult r = compile_pipe_file(file, CompileOptions{*world});
+  print_diagnostics(r.diagnostics);
+  if (!r.ok()) return kExitRejected;
+  const BuildResult b = build_executable(*r.plan, options);
+  if (!b.ok) {
+    std::cerr << "sluice: build failed: " << b.message << "\n";
+    return kExitBuildFailed;
+  }
+  if (verbose) {
+    std::cerr << (b.cache_hit ? "cached: " : "compiled: ") << b.cache_entry << "\n";
+    if (!b.cache_hit) std::cerr << "  " << b.command << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,6 +177,30 @@ int main(int argc, char** argv) {
   plan->add_option("--world", plan_world, world_help);
   plan->add_option("--format", plan_format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
 
+  std::string emit_file, emit_world = "run-os-sandboxed", emit_output;
+  auto* emit = app.add_subcommand("emit-cpp", "Write the C++ translation unit `sluice build` compiles (same plan, same file)");
+  emit->add_option("PIPE", emit_file, "pipe descriptor file (JSON)")->required();
+  emit->add_option("--world", emit_world, world_help);
+  emit->add_option("-o,--output", emit_output, "output file (default: stdout)");
+
+  std::string build_file, build_world = "run-os-sandboxed";
+  BuildOptions build_opts;
+  bool build_verbose = false, build_no_cache = false;
+  auto* build = app.add_subcommand("build", "Compile a pipe into a native executable that takes run's flags and gives the same docs");
+  build->add_option("PIPE", build_file, "pipe descriptor file (JSON)")->required();
+  build->add_option("-o,--output", build_opts.output, "the executable to write")->required();
+  build->add_option("--world", build_world, world_help + "; fixed at build time");
+  build->add_option("--cxx", build_opts.cxx, "C++ compiler (default: $CXX, else the one sluice was configured with)");
+  build->add_option("--cxxflag", build_opts.extra_flags, "an extra compiler flag (repeatable)");
+  build->add_option("--cache-dir", build_opts.cache_dir,
+                    "build cache (default: $SLUICE_CACHE_DIR, $XDG_CACHE_HOME/sluice or ~/.cache/sluice)");
+  build->add_flag("--no-cache", build_no_cache, "compile even when the cache has this build");
+  build->add_flag("-v,--verbose", build_verbose, "say whether the cache was used and show the compile command");
+  build->footer("The executable takes --root, --emit, --page-size and --read-mode like `sluice run`, and exits\n"
+                "0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap. `sluice build` exits 0 on success,\n"
+                "1 when the descriptor is rejected, 2 on usage errors, 5 when compiling fails (no file is\n"
+                "left at the output path).");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -145,6 +218,11 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
+    if (*emit) return cmd_emit_cpp(emit_file, emit_world, emit_output);
+    if (*build) {
+      build_opts.use_cache = !build_no_cache;
+      return cmd_build(build_file, build_world, build_opts, build_verbose);
+    }
   } catch (const std::bad_alloc&) {
     std::cerr << "sluice: trap: out of memory\n";
     return kExitTrap;

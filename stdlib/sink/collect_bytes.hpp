@@ -8,7 +8,7 @@
 #include "runtime/bytes.hpp"
 #include "runtime/flow.hpp"
 #include "runtime/run_context.hpp"
-#include "stdlib/run_env.hpp"
+#include "runtime/run_env.hpp"
 
 namespace sluice {
 

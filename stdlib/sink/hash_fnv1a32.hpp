@@ -6,7 +6,7 @@
 #include "runtime/flow.hpp"
 #include "runtime/hash_fnv1a.hpp"
 #include "runtime/run_context.hpp"
-#include "stdlib/run_env.hpp"
+#include "runtime/run_env.hpp"
 
 namespace sluice {
 

@@ -10,7 +10,7 @@
 #include "runtime/atomic_file.hpp"
 #include "runtime/output_stream.hpp"
 #include "runtime/run_context.hpp"
-#include "stdlib/run_env.hpp"
+#include "runtime/run_env.hpp"
 
 namespace sluice {
 

@@ -11,7 +11,7 @@
 #include "runtime/hash_fnv1a.hpp"
 #include "runtime/output_stream.hpp"
 #include "runtime/run_context.hpp"
-#include "stdlib/run_env.hpp"
+#include "runtime/run_env.hpp"
 
 namespace sluice {
 

@@ -4,7 +4,7 @@
 
 #include "runtime/run_context.hpp"
 #include "runtime/source.hpp"
-#include "stdlib/run_env.hpp"
+#include "runtime/run_env.hpp"
 
 namespace sluice {
 

@@ -10,7 +10,7 @@
 #include "runtime/input_stream.hpp"
 #include "runtime/run_context.hpp"
 #include "runtime/source.hpp"
-#include "stdlib/run_env.hpp"
+#include "runtime/run_env.hpp"
 
 namespace sluice {
 

@@ -1,0 +1,167 @@
+#include "compiler/emit_cpp.hpp"
+
+#include <set>
+#include <string_view>
+
+#include "compiler/plan_print.hpp"
+#include "runtime/plan_hash.hpp"
+
+namespace sluice {
+namespace {
+
+// A C++ string literal for arbitrary bytes: printable ASCII as is, everything else as a
+// three-digit octal escape (unlike \x, it cannot swallow the characters that follow).
+std::string cpp_literal(std::string_view bytes) {
+  std::string out = "\"";
+  for (unsigned char c : bytes) {
+    if (c == '"' || c == '\\' || c == '?') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('\\');
+      out.push_back(static_cast<char>('0' + ((c >> 6) & 7)));
+      out.push_back(static_cast<char>('0' + ((c >> 3) & 7)));
+      out.push_back(static_cast<char>('0' + (c & 7)));
+    }
+  }
+  return out + "\"";
+}
+
+std::string cpp_string(std::string_view bytes) {
+  return "std::string(" + cpp_literal(bytes) + ", " + std::to_string(bytes.size()) + ")";
+}
+
+std::string arg_value(const ArgValue& v) {
+  switch (v.kind) {
+    case ArgValue::Kind::kInt:
+      return "{sluice::ArgValue::Kind::kInt, " + std::to_string(v.i) + ", {}}";
+    case ArgValue::Kind::kWord:
+      return "{sluice::ArgValue::Kind::kWord, " + std::to_string(v.i) + ", " + cpp_string(v.bytes) + "}";
+    case ArgValue::Kind::kBytes:
+      return "{sluice::ArgValue::Kind::kBytes, 0, " + cpp_string(v.bytes) + "}";
+  }
+  return "{}";
+}
+
+// Statements that fill `target` (a PlanStage lvalue) with `s`.
+std::string plan_stage(const std::string& target, const PlanStage& s) {
+  std::string out;
+  out += "  " + target + ".spec = sluice::find_stage(" + cpp_literal(s.spec->id) + ");\n";
+  for (const PlanArg& a : s.args)
+    out += "  " + target + ".args.push_back({" + cpp_literal(a.name) + ", " + arg_value(a.value) + ", " +
+           (a.defaulted ? "true" : "false") + "});\n";
+  out += "  " + target + ".in_brand = " + cpp_literal(s.in_brand) + ";\n";
+  out += "  " + target + ".out_brand = " + cpp_literal(s.out_brand) + ";\n";
+  if (s.inserted) out += "  " + target + ".inserted = true;\n";
+  out += "  " + target + ".pointer = " + cpp_literal(s.pointer) + ";\n";
+  return out;
+}
+
+std::string make_plan_function(const Plan& plan) {
+  const PlanCfg& c = plan.cfg;
+  std::string out = "sluice::Plan make_plan() {\n  sluice::Plan p;\n";
+  out += "  p.world = *sluice::parse_world(" + cpp_literal(world_name(plan.world)) + ");\n";
+  const std::pair<const char*, std::int32_t> ints[] = {
+      {"chunk_max_bytes", c.chunk_max_bytes},
+      {"bufread_cap_bytes", c.bufread_cap_bytes},
+      {"max_in_bytes", c.max_in_bytes},
+      {"max_out_bytes", c.max_out_bytes},
+      {"max_items", c.max_items},
+      {"max_steps", c.max_steps},
+      {"emit_payload", c.emit_payload},
+      {"emit_stats", c.emit_stats},
+      {"allow_nondet_v1", c.allow_nondet_v1},
+      {"typecheck_item_brands_v1", c.typecheck_item_brands_v1},
+      {"auto_require_brand_v1", c.auto_require_brand_v1},
+      {"verify_produced_brands_v1", c.verify_produced_brands_v1},
+  };
+  for (const auto& [name, value] : ints) out += "  p.cfg." + std::string(name) + " = " + std::to_string(value) + ";\n";
+  if (c.max_steps_given) out += "  p.cfg.max_steps_given = true;\n";
+  if (c.brand_registry_ref_v1) out += "  p.cfg.brand_registry_ref_v1 = " + cpp_string(*c.brand_registry_ref_v1) + ";\n";
+  out += plan_stage("p.source", plan.source);
+  out += "  p.chain.resize(" + std::to_string(plan.chain.size()) + ");\n";
+  for (std::size_t i = 0; i < plan.chain.size(); ++i)
+    out += plan_stage("p.chain[" + std::to_string(i) + "]", plan.chain[i]);
+  out += plan_stage("p.sink", plan.sink);
+  if (plan.sink_u32frames) out += "  p.sink_u32frames = true;\n";
+  out += "  return p;\n}\n";
+  return out;
+}
+
+std::string run_function(const Plan& plan) {
+  std::string out =
+      "sluice::RunOutcome run(const sluice::RunEnv& host, std::uint32_t page_size) {\n"
+      "  static const sluice::Plan plan = make_plan();\n"
+      "  // X07 replaces the whole pipe with a constant ERR 1 doc when the cfg fails its runtime check.\n"
+      "  if (!plan.cfg.runtime_valid()) return sluice::outcome_cfg_invalid();\n"
+      "  sluice::PagePool pool(page_size);\n"
+      "  sluice::RunContext ctx(sluice::budgets_of(plan), pool);\n"
+      "  const sluice::RunEnv env = sluice::env_for(plan, host);\n";
+  out += "  using SinkT = sluice::SinkEntry<" + std::string(plan.sink.spec->cpp_type) + ">;\n";
+  out += "  SinkT sink(ctx, plan.sink_u32frames, ctx, " + std::string(plan.sink.spec->cpp_config) + "(plan), env);\n";
+  // Built from the last stage back to the first: each one needs the stage after it.
+  std::string next_type = "SinkT";
+  std::string next_name = "sink";
+  for (std::size_t i = plan.chain.size(); i-- > 0;) {
+    const StageSpec& s = *plan.chain[i].spec;
+    const std::string n = std::to_string(i);
+    out += "  using S" + n + " = " + std::string(s.cpp_type) + "<sluice::StaticNext<" + next_type + ">>;\n";
+    out += "  S" + n + " s" + n + "(ctx, sluice::StaticNext<" + next_type + ">(ctx, " + next_name + "), " +
+           std::string(s.cpp_config) + "(plan, " + n + "));\n";
+    next_type = "S" + n;
+    next_name = "s" + n;
+  }
+  out += "  " + std::string(plan.source.spec->cpp_type) + " src(ctx, " + std::string(plan.source.spec->cpp_config) +
+         "(plan), env);\n";
+  out += "  sluice::StaticChain<SinkT";
+  for (std::size_t i = 0; i < plan.chain.size(); ++i) out += ", S" + std::to_string(i);
+  out += "> chain(sink";
+  for (std::size_t i = 0; i < plan.chain.size(); ++i) out += ", s" + std::to_string(i);
+  out += ");\n";
+  out += "  return sluice::run_sequence(ctx, src, chain, sink, sluice::doc_options_of(plan));\n}\n";
+  return out;
+}
+
+}  // namespace
+
+std::string plan_hash(const Plan& plan) {
+  Plan anonymous = plan;
+  anonymous.file.clear();
+  return xxh64_hex(plan_to_json(anonymous));
+}
+
+std::string emit_cpp(const Plan& plan) {
+  const std::string hash = plan_hash(plan);
+  std::set<std::string_view> headers{"runtime/exe_main.hpp", "runtime/executor.hpp", "stdlib/catalog.hpp",
+                                     "stdlib/sink/sink_entry.hpp", "stdlib/stage_configs.hpp"};
+  headers.insert(plan.source.spec->cpp_header);
+  for (const PlanStage& s : plan.chain) headers.insert(s.spec->cpp_header);
+  headers.insert(plan.sink.spec->cpp_header);
+
+  std::string chain = std::string(plan.source.spec->id);
+  for (const PlanStage& s : plan.chain) chain += " -> " + std::string(s.spec->id);
+  chain += " -> " + std::string(plan.sink_u32frames ? "std.stream.sink.u32frames_v1(" : "") +
+           std::string(plan.sink.spec->id) + (plan.sink_u32frames ? ")" : "");
+
+  std::string out;
+  out += "// Generated by sluice " SLUICE_VERSION " from a pipe descriptor. Do not edit: regenerate with\n";
+  out += "// `sluice emit-cpp`. The same plan always gives this same file.\n";
+  out += "// plan-hash: xxh64:" + hash + "\n";
+  out += "// sluice-version: " SLUICE_VERSION "\n";
+  out += "// world: " + std::string(world_name(plan.world)) + "\n";
+  out += "// chain: " + chain + "\n\n";
+  out += "#include <cstdint>\n#include <string>\n\n";
+  for (std::string_view h : headers) out += "#include \"" + std::string(h) + "\"\n";
+  out += "\nnamespace {\n\n";
+  out += make_plan_function(plan);
+  out += "\n";
+  out += run_function(plan);
+  out += "\nconst sluice::ExeInfo kInfo{" + cpp_literal(chain) + ", " + cpp_literal(world_name(plan.world)) + ", " +
+         cpp_literal("xxh64:" + hash) + ", " + cpp_literal(SLUICE_VERSION) + "};\n";
+  out += "\n}  // namespace\n\nint main(int argc, char** argv) { return sluice::exe_main(argc, argv, kInfo, &run); }\n";
+  return out;
+}
+
+}  // namespace sluice

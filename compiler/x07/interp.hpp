@@ -1,0 +1,64 @@
+// The x07 interpreter: runs the checked tree of a function or expression with a fuel limit, and
+// makes the UserFn handles stage kernels call. Traps (spec x07-modules §2.10) end the call with a
+// message; they never unwind past this file. Private to compiler/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/x07/ir.hpp"
+#include "compiler/x07/typecheck.hpp"
+#include "runtime/bytes.hpp"
+#include "stdlib/user_fn.hpp"
+
+namespace sluice::x07 {
+
+// Fuel: every node evaluated and every loop iteration costs 1. X07's test runner gives a solve
+// 50,000,000 (x07-modules §1.4); sluice gives each call of a user function (and each expr_v1
+// evaluation) that much, so a runaway loop ends in well under a second with its own trap.
+inline constexpr std::uint64_t kDefaultFuel = 50'000'000;
+// Nested user-function calls. Each level costs a few hundred bytes of native stack per nested
+// expression level; 200 keeps the worst case far below an 8 MiB stack.
+inline constexpr int kMaxCallDepth = 200;
+// Largest bytes/vec_u8 a function may build: X07 lengths are u32, and a run that wants more than
+// 1 GiB in one value is a runaway, better trapped than an out-of-memory abort.
+inline constexpr std::uint64_t kMaxValueBytes = std::uint64_t{1} << 30;
+
+// One value of any type. i32: i; result_i32: i (ok value or err code) and err; bytes/vec_u8: buf;
+// result_bytes: buf (ok) or i (err code) and err; bytes_view: view.
+struct Value {
+  std::int32_t i = 0;
+  bool err = false;
+  ByteView view;
+  std::vector<std::uint8_t> buf;
+};
+
+struct EvalSettings {
+  std::uint64_t fuel = kDefaultFuel;
+  ByteView input;  // the program input seen as `input`
+};
+
+// A UserFn handle's context: the function and the settings; keeps a frame to reuse so that a
+// call that only reads views allocates nothing.
+struct FnHandle {
+  const FnIr* fn = nullptr;
+  const EvalSettings* settings = nullptr;
+  mutable std::vector<Value> frame;
+  mutable bool busy = false;
+};
+
+// The handle for `h` (which must outlive it). The function's params must be (bytes_view) or
+// (bytes_view, i32).
+UserFn make_user_fn(const FnHandle& h);
+
+struct EvalResult {
+  UserFnStatus status = UserFnStatus::kOk;
+  Value value;
+  std::string trap;  // when status is not kOk
+};
+
+// Evaluates a free expression with `locals` in slots 0..n-1.
+EvalResult eval_expr(const ExprIr& ir, std::vector<Value> locals, const EvalSettings& settings);
+
+}  // namespace sluice::x07

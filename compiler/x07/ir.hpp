@@ -1,0 +1,81 @@
+// The typed tree the checker makes from an x07 body and the interpreter runs: every node has
+// its type, locals are frame slots, calls point at their callee. Private to compiler/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/x07/module.hpp"
+#include "compiler/x07/types.hpp"
+#include "stdlib/user_fn.hpp"
+
+namespace sluice::x07 {
+
+enum class Op : std::uint8_t {
+  kConst,      // imm
+  kBytesLit,   // lit
+  kInput,      // the program input (a bytes_view)
+  kLocal,      // frame[slot]: copied (i32, view, result_i32) or moved (owned types)
+  kLocalView,  // a view of the bytes/vec_u8 local frame[slot] (a borrow, no move)
+  kLocalPeek,  // frame[slot]'s ok flag and code only (result_bytes.is_ok/err_code do not consume)
+  kToView,     // kids[0] (bytes) kept alive in frame[slot], seen as a view
+  kLet,        // frame[slot] = kids[0]
+  kSet,        // frame[slot] = kids[0]; value as let
+  kSet0,       // frame[slot] = kids[0]; value i32 0
+  kBegin,
+  kIf,
+  kFor,        // slot = loop variable; kids: start, end, body
+  kWhile,
+  kReturn,
+  kTry,        // kids[0] is a result; err returns err(code) from the function
+  kAnd,
+  kOr,
+  kBinary,     // sub = BinOp
+  kBuiltin,    // sub = Builtin
+  kCall,       // callee: a user function
+  kNative,     // native: a built-in library or host function; sub = UserFnSig
+};
+
+enum class BinOp : std::uint8_t {
+  kAdd, kSub, kMul, kDivU, kRemU, kEq, kNe, kLt, kLe, kGt, kGe, kLtU, kLeU, kGtU, kGeU,
+  kAnd, kOr, kXor, kShl, kShrU,
+};
+
+enum class Builtin : std::uint8_t {
+  kBytesAlloc, kBytesEmpty, kBytesLen, kGetU8, kBytesSetU8, kBytesView, kBytesSubview, kBytesSlice,
+  kBytesConcat, kEq, kCmpRange, kViewLen, kViewSlice, kViewToBytes, kReadU32, kWriteU32,
+  kVecWithCap, kVecLen, kVecCap, kVecClear, kVecGet, kVecSet, kVecPush, kVecReserve, kVecExtendZeroes,
+  kVecExtend, kVecExtendRange, kVecIntoBytes, kVecAsView,
+  kResI32Ok, kResI32Err, kResI32IsOk, kResI32ErrCode, kResI32UnwrapOr,
+  kResBytesOk, kResBytesErr, kResBytesIsOk, kResBytesErrCode, kResBytesUnwrapOr,
+  kScratchTryWrite, kScratchLen, kScratchCap, kScratchClear,
+  kFmtU32Dec, kFmtS32Dec, kParseU32Dec,
+};
+
+struct FnIr;
+
+struct Node {
+  Op op = Op::kConst;
+  Ty ty = Ty::kI32;
+  std::uint8_t sub = 0;
+  std::int32_t imm = 0;
+  std::uint32_t slot = 0;
+  std::string lit;
+  std::vector<Node> kids;
+  const FnIr* callee = nullptr;
+  UserFn native;
+  const JsonNode* src = nullptr;  // for trap messages (line:column)
+};
+
+struct FnIr {
+  const FnDecl* decl = nullptr;
+  std::string name;
+  std::vector<Ty> params;
+  Ty result = Ty::kI32;
+  std::uint32_t nslots = 0;  // params occupy slots 0..params.size()-1
+  Node body;
+  bool checked = false;      // the body type-checked
+};
+
+}  // namespace sluice::x07

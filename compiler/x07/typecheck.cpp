@@ -1,0 +1,477 @@
+#include "compiler/x07/typecheck.hpp"
+
+#include <array>
+#include <initializer_list>
+
+namespace sluice::x07 {
+namespace {
+
+struct BuiltinSpec {
+  std::string_view name;
+  Builtin id;
+  Ty result;
+  std::initializer_list<Ty> params;
+  bool ident_first = false;  // the first argument must be an identifier (a borrow of a local)
+};
+
+// Spec x07-modules §2.4, §2.6, §2.7. Views are taken where X07 borrows, so a bytes or vec_u8
+// identifier passed there is not moved.
+const std::array<BuiltinSpec, 52> kBuiltins{{
+    {"bytes.alloc", Builtin::kBytesAlloc, Ty::kBytes, {Ty::kI32}},
+    {"bytes.empty", Builtin::kBytesEmpty, Ty::kBytes, {}},
+    {"bytes.len", Builtin::kBytesLen, Ty::kI32, {Ty::kView}},
+    {"bytes.get_u8", Builtin::kGetU8, Ty::kI32, {Ty::kView, Ty::kI32}},
+    {"view.get_u8", Builtin::kGetU8, Ty::kI32, {Ty::kView, Ty::kI32}},
+    {"bytes.set_u8", Builtin::kBytesSetU8, Ty::kBytes, {Ty::kBytes, Ty::kI32, Ty::kI32}},
+    {"bytes.view", Builtin::kBytesView, Ty::kView, {Ty::kView}, true},
+    {"bytes.subview", Builtin::kBytesSubview, Ty::kView, {Ty::kView, Ty::kI32, Ty::kI32}, true},
+    {"bytes.slice", Builtin::kBytesSlice, Ty::kBytes, {Ty::kView, Ty::kI32, Ty::kI32}},
+    {"bytes.concat", Builtin::kBytesConcat, Ty::kBytes, {Ty::kView, Ty::kView}},
+    {"bytes.eq", Builtin::kEq, Ty::kI32, {Ty::kView, Ty::kView}},
+    {"view.eq", Builtin::kEq, Ty::kI32, {Ty::kView, Ty::kView}},
+    {"bytes.cmp_range", Builtin::kCmpRange, Ty::kI32, {Ty::kView, Ty::kI32, Ty::kI32, Ty::kView, Ty::kI32, Ty::kI32}},
+    {"view.cmp_range", Builtin::kCmpRange, Ty::kI32, {Ty::kView, Ty::kI32, Ty::kI32, Ty::kView, Ty::kI32, Ty::kI32}},
+    {"view.len", Builtin::kViewLen, Ty::kI32, {Ty::kView}},
+    {"view.slice", Builtin::kViewSlice, Ty::kView, {Ty::kView, Ty::kI32, Ty::kI32}},
+    {"view.to_bytes", Builtin::kViewToBytes, Ty::kBytes, {Ty::kView}},
+    {"codec.read_u32_le", Builtin::kReadU32, Ty::kI32, {Ty::kView, Ty::kI32}},
+    {"codec.write_u32_le", Builtin::kWriteU32, Ty::kBytes, {Ty::kI32}},
+    {"vec_u8.with_capacity", Builtin::kVecWithCap, Ty::kVec, {Ty::kI32}},
+    {"vec_u8.len", Builtin::kVecLen, Ty::kI32, {Ty::kView}},
+    {"vec_u8.cap", Builtin::kVecCap, Ty::kI32, {Ty::kVec}},
+    {"vec_u8.clear", Builtin::kVecClear, Ty::kVec, {Ty::kVec}},
+    {"vec_u8.get", Builtin::kVecGet, Ty::kI32, {Ty::kView, Ty::kI32}},
+    {"vec_u8.set", Builtin::kVecSet, Ty::kVec, {Ty::kVec, Ty::kI32, Ty::kI32}},
+    {"vec_u8.push", Builtin::kVecPush, Ty::kVec, {Ty::kVec, Ty::kI32}},
+    {"vec_u8.reserve_exact", Builtin::kVecReserve, Ty::kVec, {Ty::kVec, Ty::kI32}},
+    {"vec_u8.extend_zeroes", Builtin::kVecExtendZeroes, Ty::kVec, {Ty::kVec, Ty::kI32}},
+    {"vec_u8.extend_bytes", Builtin::kVecExtend, Ty::kVec, {Ty::kVec, Ty::kView}},
+    {"vec_u8.extend_bytes_range", Builtin::kVecExtendRange, Ty::kVec, {Ty::kVec, Ty::kView, Ty::kI32, Ty::kI32}},
+    {"vec_u8.into_bytes", Builtin::kVecIntoBytes, Ty::kBytes, {Ty::kVec}},
+    {"vec_u8.as_view", Builtin::kVecAsView, Ty::kView, {Ty::kView}, true},
+    {"result_i32.ok", Builtin::kResI32Ok, Ty::kResI32, {Ty::kI32}},
+    {"result_i32.err", Builtin::kResI32Err, Ty::kResI32, {Ty::kI32}},
+    {"result_i32.is_ok", Builtin::kResI32IsOk, Ty::kI32, {Ty::kResI32}},
+    {"result_i32.err_code", Builtin::kResI32ErrCode, Ty::kI32, {Ty::kResI32}},
+    {"result_i32.unwrap_or", Builtin::kResI32UnwrapOr, Ty::kI32, {Ty::kResI32, Ty::kI32}},
+    {"result_bytes.ok", Builtin::kResBytesOk, Ty::kResBytes, {Ty::kBytes}},
+    {"result_bytes.err", Builtin::kResBytesErr, Ty::kResBytes, {Ty::kI32}},
+    {"result_bytes.is_ok", Builtin::kResBytesIsOk, Ty::kI32, {Ty::kResBytes}},
+    {"result_bytes.err_code", Builtin::kResBytesErrCode, Ty::kI32, {Ty::kResBytes}},
+    {"result_bytes.unwrap_or", Builtin::kResBytesUnwrapOr, Ty::kBytes, {Ty::kResBytes, Ty::kBytes}},
+    {"scratch_u8_fixed_v1.try_write", Builtin::kScratchTryWrite, Ty::kResI32, {Ty::kI32, Ty::kView}},
+    {"scratch_u8_fixed_v1.len", Builtin::kScratchLen, Ty::kI32, {Ty::kI32}},
+    {"scratch_u8_fixed_v1.cap", Builtin::kScratchCap, Ty::kI32, {Ty::kI32}},
+    {"scratch_u8_fixed_v1.clear", Builtin::kScratchClear, Ty::kI32, {Ty::kI32}},
+    {"fmt.u32_to_dec", Builtin::kFmtU32Dec, Ty::kBytes, {Ty::kI32}},
+    {"fmt.s32_to_dec", Builtin::kFmtS32Dec, Ty::kBytes, {Ty::kI32}},
+    {"std.fmt.s32_to_dec", Builtin::kFmtS32Dec, Ty::kBytes, {Ty::kI32}},
+    {"std.fmt.u32_to_dec", Builtin::kFmtU32Dec, Ty::kBytes, {Ty::kI32}},
+    {"parse.u32_dec", Builtin::kParseU32Dec, Ty::kI32, {Ty::kView}},
+    {"std.codec.write_u32_le", Builtin::kWriteU32, Ty::kBytes, {Ty::kI32}},
+}};
+
+const BuiltinSpec* find_builtin(std::string_view name) {
+  for (const BuiltinSpec& b : kBuiltins)
+    if (b.name == name) return &b;
+  return nullptr;
+}
+
+struct BinSpec {
+  std::string_view name;
+  BinOp op;
+};
+constexpr std::array<BinSpec, 20> kBinOps{{
+    {"+", BinOp::kAdd},   {"-", BinOp::kSub},    {"*", BinOp::kMul},   {"/", BinOp::kDivU},
+    {"%", BinOp::kRemU},  {"=", BinOp::kEq},     {"!=", BinOp::kNe},   {"<", BinOp::kLt},
+    {"<=", BinOp::kLe},   {">", BinOp::kGt},     {">=", BinOp::kGe},   {"<u", BinOp::kLtU},
+    {"<=u", BinOp::kLeU}, {">u", BinOp::kGtU},   {">=u", BinOp::kGeU}, {"&", BinOp::kAnd},
+    {"|", BinOp::kOr},    {"^", BinOp::kXor},    {"<<u", BinOp::kShl}, {">>u", BinOp::kShrU},
+}};
+
+class Checker {
+ public:
+  Checker(const CheckEnv& env, bool in_fn, Ty result) : env_(env), in_fn_(in_fn), result_(result) {}
+
+  void add_local(const std::string& name, Ty ty) {
+    if (scopes_.empty()) scopes_.emplace_back();
+    scopes_.back().push_back({name, Local{nslots_++, ty}});
+  }
+  [[nodiscard]] bool failed() const { return failed_; }
+  [[nodiscard]] std::uint32_t nslots() const { return nslots_; }
+
+  Node want(const JsonNode& x, const std::string& p, Ty t) { return coerce(expr(x, p), t, x, p); }
+
+  Node expr(const JsonNode& x, const std::string& p) {
+    Node n;
+    n.src = &x;
+    switch (x.kind) {
+      case JsonKind::kInteger:
+        if (!x.fits_i64 || x.i64 < INT32_MIN || x.i64 > INT32_MAX) {
+          err(DiagId::kX07Type, x, p, "integer literal " + x.text + " does not fit in i32");
+          return poison(x);
+        }
+        n.op = Op::kConst;
+        n.imm = static_cast<std::int32_t>(x.i64);
+        return n;
+      case JsonKind::kString: return ident(x, p);
+      case JsonKind::kArray: break;
+      default:
+        err(DiagId::kX07Type, x, p, "an x07 expression is an integer, an identifier or a list, found " + describe_json(x));
+        return poison(x);
+    }
+    if (x.items.empty() || !x.items[0].is_string()) {
+      err(DiagId::kX07Type, x, p, "a form starts with its head identifier, found " +
+                                      (x.items.empty() ? std::string("an empty list") : describe_json(x.items[0])));
+      return poison(x);
+    }
+    const std::string& h = x.items[0].text;
+    const std::size_t argc = x.items.size() - 1;
+    const auto arg_p = [&](std::size_t i) { return json_pointer_append(p, i + 1); };
+    const auto arity = [&](std::size_t want_n, std::string_view shape) {
+      if (argc == want_n) return true;
+      err(DiagId::kX07Arity, x, p, h + " takes " + std::to_string(want_n) + " argument" + (want_n == 1 ? "" : "s") +
+                                       " (" + std::string(shape) + "), found " + std::to_string(argc));
+      return false;
+    };
+    if (h == "begin") {
+      if (argc == 0) {
+        err(DiagId::kX07Arity, x, p, "begin takes at least one expression");
+        return poison(x);
+      }
+      n.op = Op::kBegin;
+      scopes_.emplace_back();
+      for (std::size_t i = 0; i < argc; ++i) n.kids.push_back(expr(x.items[i + 1], arg_p(i)));
+      scopes_.pop_back();
+      n.ty = n.kids.back().ty;
+      return n;
+    }
+    if (h == "let" || h == "set" || h == "set0") {
+      if (!arity(2, "name, value")) return poison(x);
+      const JsonNode& name = x.items[1];
+      if (!name.is_string()) {
+        err(DiagId::kX07Type, name, arg_p(0), h + " names a local with an identifier, found " + describe_json(name));
+        return poison(x);
+      }
+      if (h == "let") {
+        if (name.text == "input") {
+          err(DiagId::kX07Type, name, arg_p(0), "input is reserved and cannot be rebound");
+          return poison(x);
+        }
+        for (const auto& [nm, l] : scopes_.empty() ? Scope{} : scopes_.back())
+          if (nm == name.text) {
+            err(DiagId::kX07Type, name, arg_p(0), "let rebinds " + json_quote(name.text) + " in the same scope; use set, or a new begin scope");
+            return poison(x);
+          }
+        Node v = expr(x.items[2], arg_p(1));
+        const Ty ty = v.ty == Ty::kNever ? Ty::kI32 : v.ty;
+        n.op = Op::kLet;
+        n.kids.push_back(std::move(v));
+        add_local(name.text, ty);
+        n.slot = nslots_ - 1;
+        n.ty = is_owned(ty) ? Ty::kI32 : ty;
+        return n;
+      }
+      const auto l = lookup(name.text);
+      if (!l) {
+        err(DiagId::kX07UnknownName, name, arg_p(0), h + " of an unknown local " + json_quote(name.text));
+        return poison(x);
+      }
+      n.op = h == "set" ? Op::kSet : Op::kSet0;
+      n.slot = l->slot;
+      n.kids.push_back(want(x.items[2], arg_p(1), l->ty));
+      n.ty = h == "set0" || is_owned(l->ty) ? Ty::kI32 : l->ty;
+      return n;
+    }
+    if (h == "if") {
+      if (!arity(3, "condition, then, else")) return poison(x);
+      n.op = Op::kIf;
+      n.kids.push_back(want(x.items[1], arg_p(0), Ty::kI32));
+      scopes_.emplace_back();
+      n.kids.push_back(expr(x.items[2], arg_p(1)));
+      scopes_.back().clear();
+      n.kids.push_back(expr(x.items[3], arg_p(2)));
+      scopes_.pop_back();
+      const Ty a = n.kids[1].ty, b = n.kids[2].ty;
+      if (a == Ty::kNever) n.ty = b;
+      else if (b == Ty::kNever || a == b) n.ty = a;
+      else {
+        err(DiagId::kX07Type, x, p, "the branches of if have different types: " + std::string(ty_name(a)) + " and " + std::string(ty_name(b)));
+        return poison(x);
+      }
+      return n;
+    }
+    if (h == "for") {
+      if (!arity(4, "var, start, end, body")) return poison(x);
+      const JsonNode& var = x.items[1];
+      if (!var.is_string()) {
+        err(DiagId::kX07Type, var, arg_p(0), "for names its loop variable with an identifier, found " + describe_json(var));
+        return poison(x);
+      }
+      n.op = Op::kFor;
+      n.kids.push_back(want(x.items[2], arg_p(1), Ty::kI32));
+      // An existing i32 binding of that name is reused (spec §2.2); otherwise it is declared here.
+      const auto l = lookup(var.text);
+      if (l && l->ty == Ty::kI32) {
+        n.slot = l->slot;
+      } else {
+        add_local(var.text, Ty::kI32);
+        n.slot = nslots_ - 1;
+      }
+      n.kids.push_back(want(x.items[3], arg_p(2), Ty::kI32));
+      scopes_.emplace_back();
+      n.kids.push_back(expr(x.items[4], arg_p(3)));
+      scopes_.pop_back();
+      n.ty = Ty::kI32;
+      return n;
+    }
+    if (h == "while") {
+      if (!arity(2, "condition, body")) return poison(x);
+      n.op = Op::kWhile;
+      n.kids.push_back(want(x.items[1], arg_p(0), Ty::kI32));
+      scopes_.emplace_back();
+      n.kids.push_back(expr(x.items[2], arg_p(1)));
+      scopes_.pop_back();
+      n.ty = Ty::kI32;
+      return n;
+    }
+    if (h == "return") {
+      if (!arity(1, "value")) return poison(x);
+      if (!in_fn_) {
+        err(DiagId::kX07Type, x, p, "return is only allowed in a function body");
+        return poison(x);
+      }
+      n.op = Op::kReturn;
+      n.kids.push_back(want(x.items[1], arg_p(0), result_));
+      n.ty = Ty::kNever;
+      return n;
+    }
+    if (h == "try") {
+      if (!arity(1, "result")) return poison(x);
+      Node r = expr(x.items[1], arg_p(0));
+      if (r.ty != Ty::kResI32 && r.ty != Ty::kResBytes) {
+        if (r.ty != Ty::kNever)
+          err(DiagId::kX07Type, x.items[1], arg_p(0), "try takes a result_i32 or result_bytes, found " + std::string(ty_name(r.ty)));
+        return poison(x);
+      }
+      if (!in_fn_ || (result_ != Ty::kResI32 && result_ != Ty::kResBytes)) {
+        err(DiagId::kX07Type, x, p, "try is only allowed in a function returning result_i32 or result_bytes");
+        return poison(x);
+      }
+      n.op = Op::kTry;
+      n.ty = r.ty == Ty::kResI32 ? Ty::kI32 : Ty::kBytes;
+      n.kids.push_back(std::move(r));
+      return n;
+    }
+    if (h == "&&" || h == "||") {
+      if (!arity(2, "i32, i32")) return poison(x);
+      n.op = h == "&&" ? Op::kAnd : Op::kOr;
+      n.kids.push_back(want(x.items[1], arg_p(0), Ty::kI32));
+      n.kids.push_back(want(x.items[2], arg_p(1), Ty::kI32));
+      return n;
+    }
+    for (const BinSpec& b : kBinOps) {
+      if (b.name != h) continue;
+      if (!arity(2, "i32, i32")) return poison(x);
+      if ((b.op == BinOp::kLtU || b.op == BinOp::kGeU) && x.items[2].is_integer() && x.items[2].i64 == 0) {
+        err(DiagId::kX07Type, x, p, "(" + h + " x 0) is always " + (b.op == BinOp::kLtU ? "false" : "true") +
+                                        "; X07 rejects it as a likely mistake");
+        return poison(x);
+      }
+      n.op = Op::kBinary;
+      n.sub = static_cast<std::uint8_t>(b.op);
+      n.kids.push_back(want(x.items[1], arg_p(0), Ty::kI32));
+      n.kids.push_back(want(x.items[2], arg_p(1), Ty::kI32));
+      return n;
+    }
+    if (h == "bytes.lit" || h == "bytes.view_lit") {
+      if (!arity(1, "text")) return poison(x);
+      if (!x.items[1].is_string()) {
+        err(DiagId::kX07Type, x.items[1], arg_p(0), h + " takes a string, found " + describe_json(x.items[1]));
+        return poison(x);
+      }
+      n.op = Op::kBytesLit;
+      n.lit = x.items[1].text;
+      n.ty = h == "bytes.lit" ? Ty::kBytes : Ty::kView;
+      return n;
+    }
+    if (h == "i32.lit") {
+      if (!arity(1, "integer")) return poison(x);
+      if (!x.items[1].is_integer()) {
+        err(DiagId::kX07Type, x.items[1], arg_p(0), "i32.lit takes an integer literal, found " + describe_json(x.items[1]));
+        return poison(x);
+      }
+      return expr(x.items[1], arg_p(0));
+    }
+    if (const BuiltinSpec* b = find_builtin(h)) {
+      if (!arity(b->params.size(), "see docs/expressions.md")) return poison(x);
+      n.op = Op::kBuiltin;
+      n.sub = static_cast<std::uint8_t>(b->id);
+      n.ty = b->result;
+      std::size_t i = 0;
+      for (const Ty t : b->params) {
+        const JsonNode& a = x.items[i + 1];
+        if (i == 0 && b->ident_first) {
+          const auto l = a.is_string() ? lookup(a.text) : std::nullopt;
+          if (!l || (l->ty != Ty::kBytes && l->ty != Ty::kVec)) {
+            err(DiagId::kX07Type, a, arg_p(i), h + " takes the name of a bytes or vec_u8 local (a borrow; temporaries are rejected), found " + describe_json(a));
+            return poison(x);
+          }
+        }
+        Node k = want(a, arg_p(i), t);
+        if ((b->id == Builtin::kResBytesIsOk || b->id == Builtin::kResBytesErrCode) && k.op == Op::kLocal) k.op = Op::kLocalPeek;
+        n.kids.push_back(std::move(k));
+        ++i;
+      }
+      return n;
+    }
+    if (!env_.resolve) {
+      err(DiagId::kX07UnknownName, x.items[0], json_pointer_append(p, 0), "unknown function " + json_quote(h));
+      return poison(x);
+    }
+    const auto callee = env_.resolve(h, x.items[0], json_pointer_append(p, 0));
+    if (!callee) {
+      failed_ = true;
+      return poison(x);
+    }
+    std::vector<Ty> params;
+    if (callee->fn) {
+      params = callee->fn->params;
+      n.op = Op::kCall;
+      n.callee = callee->fn;
+      n.ty = callee->fn->result;
+    } else {
+      params = sig_params(callee->sig);
+      n.op = Op::kNative;
+      n.native = callee->native;
+      n.sub = static_cast<std::uint8_t>(callee->sig);
+      n.ty = sig_result(callee->sig);
+      n.lit = callee->native_name;
+    }
+    if (!arity(params.size(), "the function's params")) return poison(x);
+    for (std::size_t i = 0; i < params.size(); ++i) n.kids.push_back(want(x.items[i + 1], arg_p(i), params[i]));
+    return n;
+  }
+
+ private:
+  struct Local {
+    std::uint32_t slot;
+    Ty ty;
+  };
+  using Scope = std::vector<std::pair<std::string, Local>>;
+
+  const CheckEnv& env_;
+  bool in_fn_;
+  Ty result_;
+  std::vector<Scope> scopes_;
+  std::uint32_t nslots_ = 0;
+  bool failed_ = false;
+
+  void err(DiagId id, const JsonNode& at, const std::string& p, std::string msg) {
+    failed_ = true;
+    if (env_.out) env_.out->push_back(make_diagnostic(id, env_.file, at.pos.line, at.pos.column, p, std::move(msg)));
+  }
+
+  // An expression that failed to check: `never` fits every position, so one mistake is reported once.
+  static Node poison(const JsonNode& x) {
+    Node n;
+    n.ty = Ty::kNever;
+    n.src = &x;
+    return n;
+  }
+
+  std::optional<Local> lookup(const std::string& name) const {
+    for (auto s = scopes_.rbegin(); s != scopes_.rend(); ++s)
+      for (auto l = s->rbegin(); l != s->rend(); ++l)
+        if (l->first == name) return l->second;
+    return std::nullopt;
+  }
+
+  Node ident(const JsonNode& x, const std::string& p) {
+    Node n;
+    n.src = &x;
+    if (const auto l = lookup(x.text)) {
+      n.op = Op::kLocal;
+      n.slot = l->slot;
+      n.ty = l->ty;
+      return n;
+    }
+    if (x.text == "input" && env_.has_input) {
+      n.op = Op::kInput;
+      n.ty = Ty::kView;
+      return n;
+    }
+    err(DiagId::kX07UnknownName, x, p, "unknown name " + json_quote(x.text));
+    return poison(x);
+  }
+
+  Node coerce(Node n, Ty want_ty, const JsonNode& x, const std::string& p) {
+    if (n.ty == want_ty || n.ty == Ty::kNever) return n;
+    if (want_ty == Ty::kView && (n.ty == Ty::kBytes || n.ty == Ty::kVec)) {
+      if (n.op == Op::kLocal) {
+        n.op = Op::kLocalView;
+        n.ty = Ty::kView;
+        return n;
+      }
+      // A temporary is kept in a hidden slot for as long as the view may be used.
+      Node v;
+      v.op = Op::kToView;
+      v.ty = Ty::kView;
+      v.src = n.src;
+      v.slot = nslots_++;
+      v.kids.push_back(std::move(n));
+      return v;
+    }
+    err(DiagId::kX07Type, x, p, "expected " + std::string(ty_name(want_ty)) + ", found " + std::string(ty_name(n.ty)));
+    return poison(x);
+  }
+};
+
+}  // namespace
+
+std::vector<Ty> sig_params(UserFnSig s) {
+  if (s == UserFnSig::kMapInPlace) return {Ty::kView, Ty::kI32};
+  return {Ty::kView};
+}
+
+Ty sig_result(UserFnSig s) {
+  switch (s) {
+    case UserFnSig::kMap: return Ty::kBytes;
+    case UserFnSig::kFilter: return Ty::kI32;
+    case UserFnSig::kValidator:
+    case UserFnSig::kMapInPlace: return Ty::kResI32;
+  }
+  return Ty::kI32;
+}
+
+bool check_fn(FnIr& fn, const CheckEnv& env) {
+  Checker c(env, true, fn.result);
+  for (const Param& prm : fn.decl->params) c.add_local(prm.name, prm.ty);
+  fn.body = c.want(*fn.decl->body, fn.decl->pointer + "/body", fn.result);
+  fn.nslots = c.nslots();
+  fn.checked = !c.failed();
+  return fn.checked;
+}
+
+std::optional<ExprIr> check_expr_ir(const JsonNode& x, const std::string& pointer,
+                                    const std::vector<std::pair<std::string, Ty>>& locals, Ty want,
+                                    const CheckEnv& env) {
+  Checker c(env, false, Ty::kBytes);
+  for (const auto& [name, ty] : locals) c.add_local(name, ty);
+  ExprIr ir;
+  Node n = c.expr(x, pointer);
+  // bytes_view parameters accept bytes (X07 borrows the argument at the call).
+  if (want == Ty::kView && n.ty == Ty::kBytes) want = Ty::kBytes;
+  if (n.ty != want && n.ty != Ty::kNever) {
+    if (env.out)
+      env.out->push_back(make_diagnostic(DiagId::kExprType, env.file, x.pos.line, x.pos.column, pointer,
+                                         "expected " + std::string(ty_name(want)) + ", found " + std::string(ty_name(n.ty))));
+    return std::nullopt;
+  }
+  if (c.failed()) return std::nullopt;
+  ir.node = std::move(n);
+  ir.nslots = c.nslots();
+  return ir;
+}
+
+}  // namespace sluice::x07

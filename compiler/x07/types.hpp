@@ -1,0 +1,42 @@
+// The value types of the x07 expression subset (spec x07-modules §1.2, §8.2): i32 (u32 is an
+// alias), bytes, bytes_view, vec_u8, result_i32, result_bytes; plus `never`, the type of a
+// `return`, which fits any expected type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace sluice::x07 {
+
+enum class Ty : std::uint8_t { kI32, kBytes, kView, kVec, kResI32, kResBytes, kNever };
+
+inline std::string_view ty_name(Ty t) {
+  switch (t) {
+    case Ty::kI32: return "i32";
+    case Ty::kBytes: return "bytes";
+    case Ty::kView: return "bytes_view";
+    case Ty::kVec: return "vec_u8";
+    case Ty::kResI32: return "result_i32";
+    case Ty::kResBytes: return "result_bytes";
+    case Ty::kNever: return "never";
+  }
+  return "?";
+}
+
+inline std::optional<Ty> parse_ty(std::string_view s) {
+  if (s == "i32" || s == "u32") return Ty::kI32;
+  if (s == "bytes") return Ty::kBytes;
+  if (s == "bytes_view") return Ty::kView;
+  if (s == "vec_u8") return Ty::kVec;
+  if (s == "result_i32") return Ty::kResI32;
+  if (s == "result_bytes") return Ty::kResBytes;
+  return std::nullopt;
+}
+
+// Owned values are moved when read where their own type is expected (spec §2.9).
+inline bool is_owned(Ty t) { return t == Ty::kBytes || t == Ty::kVec || t == Ty::kResBytes; }
+// Types a brand may be attached to (spec §1.2).
+inline bool is_bytes_like(Ty t) { return t == Ty::kBytes || t == Ty::kView || t == Ty::kResBytes; }
+
+}  // namespace sluice::x07

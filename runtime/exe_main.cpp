@@ -1,0 +1,88 @@
+#include "runtime/exe_main.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <string>
+#include <string_view>
+
+#include <sys/stat.h>
+
+#include "runtime/page_pool.hpp"
+#include "runtime/run_report.hpp"
+
+namespace sluice {
+namespace {
+
+void print_help(const char* argv0, const ExeInfo& info) {
+  std::printf(
+      "%s: a compiled sluice pipeline (world %s, plan %s, sluice %s)\n  %s\n"
+      "\n"
+      "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
+      "\n"
+      "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
+      "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
+      "                    object; summary (default): a short report on stderr\n"
+      "  --page-size N     input page size in bytes (default 65536); results never depend on it\n"
+      "  --read-mode MODE  read (default: read(2) into pool pages) or mmap\n"
+      "\n"
+      "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap.\n",
+      argv0, info.world, info.plan_hash, info.sluice_version, info.chain, argv0);
+}
+
+int usage(const char* argv0, const std::string& msg) {
+  std::fprintf(stderr, "%s: %s (see --help)\n", argv0, msg.c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
+  const char* argv0 = argc > 0 ? argv[0] : "pipeline";
+  RunEnv env;
+  EmitMode emit = EmitMode::kSummary;
+  std::uint32_t page_size = kDefaultPageSize;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--help" || a == "-h") {
+      print_help(argv0, info);
+      return kExitOk;
+    }
+    if (a == "--version") {
+      std::printf("sluice %s (plan %s)\n", info.sluice_version, info.plan_hash);
+      return kExitOk;
+    }
+    if (i + 1 >= argc) return usage(argv0, "unknown option or missing value: " + std::string(a));
+    const std::string_view v = argv[++i];
+    if (a == "--root") {
+      struct stat st {};
+      if (::stat(std::string(v).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return usage(argv0, "--root: not a directory: " + std::string(v));
+      env.fs_root.dir = std::string(v);
+    } else if (a == "--emit") {
+      if (!parse_emit_mode(v, emit)) return usage(argv0, "--emit: expected doc, payload, summary or json, got " + std::string(v));
+    } else if (a == "--page-size") {
+      char* end = nullptr;
+      const unsigned long n = std::strtoul(std::string(v).c_str(), &end, 10);
+      if (end == nullptr || *end != '\0' || n == 0 || n > (1ul << 30))
+        return usage(argv0, "--page-size: expected 1..1073741824, got " + std::string(v));
+      page_size = static_cast<std::uint32_t>(n);
+    } else if (a == "--read-mode") {
+      if (v == "read") env.read_mode = ReadMode::kRead;
+      else if (v == "mmap") env.read_mode = ReadMode::kMmap;
+      else return usage(argv0, "--read-mode: expected read or mmap, got " + std::string(v));
+    } else {
+      return usage(argv0, "unknown option: " + std::string(a));
+    }
+  }
+  try {
+    return report_outcome(run(env, page_size), emit);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "sluice: trap:out_of_memory\n");
+    return kExitTrap;
+  }
+}
+
+}  // namespace sluice

@@ -1,0 +1,23 @@
+// The main of a compiled pipeline executable: the run flags of `sluice run` (--root, --emit,
+// --page-size, --read-mode), --help and --version, the same reporting and exit statuses.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/executor.hpp"
+#include "runtime/run_env.hpp"
+
+namespace sluice {
+
+struct ExeInfo {
+  const char* chain;           // source -> stages -> sink, for --help
+  const char* world;           // the world it was checked and built for
+  const char* plan_hash;       // xxh64 of the plan
+  const char* sluice_version;
+};
+
+using ExeRun = RunOutcome (*)(const RunEnv& env, std::uint32_t page_size);
+
+int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run);
+
+}  // namespace sluice

@@ -1,0 +1,157 @@
+// One semantics, two backends: every golden case and every example gives byte-identical docs
+// and the same exit status through `sluice run` and through a `sluice build` executable. Also
+// the emitted C++ is stable, and build failures leave nothing at the output path.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_support.hpp"
+
+namespace sluice::test {
+namespace {
+
+// A cache shared by every test run in this build tree, so repeated runs only copy executables.
+std::string cache_dir() { return std::string(SLUICE_TEST_BUILD_DIR) + "/build-cache"; }
+
+struct Backends {
+  ProcessResult interpreted;
+  ProcessResult compiled;
+};
+
+Backends run_both(const std::string& pipe, const std::string& world, const std::string& root,
+                  const std::vector<std::string>& extra = {}) {
+  TempDir exe_dir;
+  const std::string exe = exe_dir.file("pipeline");
+  const ProcessResult built = run_process(
+      {sluice_binary(), "build", pipe, "-o", exe, "--world", world, "--cache-dir", cache_dir()});
+  INFO(built.err);
+  REQUIRE(built.exit_status == 0);
+  std::vector<std::string> run_args{sluice_binary(), "run", pipe, "--world", world, "--root", root, "--emit", "doc"};
+  std::vector<std::string> exe_args{exe, "--root", root, "--emit", "doc"};
+  run_args.insert(run_args.end(), extra.begin(), extra.end());
+  exe_args.insert(exe_args.end(), extra.begin(), extra.end());
+  return {run_process(run_args), run_process(exe_args)};
+}
+
+void check_same(const Backends& b) {
+  CHECK(b.interpreted.exit_status == b.compiled.exit_status);
+  CHECK(to_hex(std::vector<std::uint8_t>(b.interpreted.out.begin(), b.interpreted.out.end())) ==
+        to_hex(std::vector<std::uint8_t>(b.compiled.out.begin(), b.compiled.out.end())));
+}
+
+}  // namespace
+
+TEST_CASE("differential: golden cases give the same doc through run and build") {
+  const std::string dir = source_dir() + "/tests/cases";
+  int n = 0;
+  for (const std::string& f : list_dir(dir)) {
+    const std::string suffix = ".case.json";
+    if (f.size() <= suffix.size() || f.compare(f.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    const std::string name = f.substr(0, f.size() - suffix.size());
+    CAPTURE(name);
+    const auto meta = nlohmann::json::parse(read_file(dir + "/" + f));
+    if (meta.contains("modules")) continue;  // user functions are not compiled by the C++ backend yet
+    TempDir root;
+    if (meta.contains("files"))
+      for (const auto& [file, hex] : meta["files"].items()) {
+        const auto bytes = from_hex(hex.get<std::string>());
+        write_file(root.file(file), std::string(bytes.begin(), bytes.end()));
+      }
+    check_same(run_both(dir + "/" + name + ".json", meta.at("world").get<std::string>(), root.path()));
+    ++n;
+  }
+  CHECK(n >= 17);
+}
+
+TEST_CASE("differential: examples give the same doc and files through run and build") {
+  const std::string dir = source_dir() + "/examples";
+  for (const std::string& f : list_dir(dir)) {
+    if (f.size() < 6 || f.substr(f.size() - 5) != ".json") continue;
+    CAPTURE(f);
+    TempDir root_run, root_exe;
+    std::filesystem::copy(dir + "/data", root_run.path(), std::filesystem::copy_options::recursive);
+    std::filesystem::copy(dir + "/data", root_exe.path(), std::filesystem::copy_options::recursive);
+    TempDir exe_dir;
+    const std::string exe = exe_dir.file("pipeline");
+    const ProcessResult built =
+        run_process({sluice_binary(), "build", dir + "/" + f, "-o", exe, "--cache-dir", cache_dir()});
+    if (built.err.find("user functions") != std::string::npos) continue;  // not compiled yet: see docs/build.md
+    REQUIRE(built.exit_status == 0);
+    const ProcessResult a = run_process({sluice_binary(), "run", dir + "/" + f, "--root", root_run.path(), "--emit", "doc"});
+    const ProcessResult b = run_process({exe, "--root", root_exe.path(), "--emit", "doc"});
+    check_same({a, b});
+    for (const std::string& out : list_dir(root_run.path() + "/out"))
+      CHECK(read_file(root_run.path() + "/out/" + out) == read_file(root_exe.path() + "/out/" + out));
+  }
+}
+
+TEST_CASE("differential: ERR docs, traps and page sizes agree too") {
+  TempDir root;
+  write_file(root.file("in.txt"), "alpha\nbeta\ngamma-is-too-long\n");
+  write_file(root.file("pipe.json"),
+             "[\"std.stream.pipe_v1\", [\"std.stream.cfg_v1\", [\"chunk_max_bytes\", 7], [\"bufread_cap_bytes\", 9],"
+             " [\"max_in_bytes\", 100], [\"max_out_bytes\", 100], [\"max_items\", 10]],"
+             " [\"std.stream.src.fs_open_read_v1\", [\"std.stream.expr_v1\", [\"bytes.lit\", \"in.txt\"]]],"
+             " [\"std.stream.chain_v1\", [\"std.stream.xf.split_lines_v1\", [\"std.stream.expr_v1\", 10],"
+             " [\"std.stream.expr_v1\", 8]]], [\"std.stream.sink.collect_bytes_v1\"]]");
+  for (const char* page : {"1", "3", "65536"}) {
+    const Backends b = run_both(root.file("pipe.json"), "solve-fs", root.path(), {"--page-size", page});
+    CHECK(b.compiled.exit_status == 3);
+    check_same(b);
+  }
+  write_file(root.file("trap.json"),
+             "[\"std.stream.pipe_v1\", [\"std.stream.cfg_v1\", [\"chunk_max_bytes\", 7], [\"bufread_cap_bytes\", 9],"
+             " [\"max_in_bytes\", 100], [\"max_out_bytes\", 100], [\"max_items\", 10]],"
+             " [\"std.stream.src.fs_open_read_v1\", [\"std.stream.expr_v1\", [\"bytes.lit\", \"missing.txt\"]]],"
+             " [\"std.stream.chain_v1\"], [\"std.stream.sink.collect_bytes_v1\"]]");
+  const Backends t = run_both(root.file("trap.json"), "solve-fs", root.path());
+  CHECK(t.compiled.exit_status == 4);
+  check_same(t);
+  CHECK(t.compiled.err.find("trap:fs_open_failed") != std::string::npos);
+}
+
+TEST_CASE("emit-cpp: the same plan gives byte-identical C++, wherever the descriptor lives") {
+  const std::string ex = source_dir() + "/examples/lines_frame_hash.json";
+  TempDir other;
+  write_file(other.file("copy.json"), read_file(ex));
+  const ProcessResult a = run_process({sluice_binary(), "emit-cpp", ex});
+  const ProcessResult b = run_process({sluice_binary(), "emit-cpp", ex});
+  const ProcessResult c = run_process({sluice_binary(), "emit-cpp", other.file("copy.json")});
+  REQUIRE(a.exit_status == 0);
+  CHECK(a.out == b.out);
+  CHECK(a.out == c.out);
+  CHECK(a.out.find("// plan-hash: xxh64:") != std::string::npos);
+  CHECK(a.out.find("// sluice-version: ") != std::string::npos);
+  CHECK(a.out.find("virtual") == std::string::npos);
+  const ProcessResult to_file = run_process({sluice_binary(), "emit-cpp", ex, "-o", other.file("p.cpp")});
+  CHECK(to_file.exit_status == 0);
+  CHECK(read_file(other.file("p.cpp")) == a.out);
+}
+
+TEST_CASE("build: failures say why, exit non-zero and leave nothing at the output path") {
+  const std::string ex = source_dir() + "/examples/hello_lines.json";
+  TempDir dir;
+  const ProcessResult no_cxx = run_process({sluice_binary(), "build", ex, "-o", dir.file("x"), "--no-cache",
+                                            "--cxx", "/nonexistent/c++", "--cache-dir", dir.file("cache")});
+  CHECK(no_cxx.exit_status == 5);
+  CHECK(no_cxx.err.find("no C++ compiler") != std::string::npos);
+  const ProcessResult bad_flag = run_process({sluice_binary(), "build", ex, "-o", dir.file("x"), "--no-cache",
+                                              "--cxxflag", "-fno-such-flag-exists", "--cache-dir", dir.file("cache")});
+  CHECK(bad_flag.exit_status == 5);
+  CHECK(bad_flag.err.find("the C++ compiler failed") != std::string::npos);
+  CHECK(bad_flag.err.find("fno-such-flag-exists") != std::string::npos);  // the compiler's own output
+  const ProcessResult unwritable =
+      run_process({sluice_binary(), "build", ex, "-o", dir.file("no/such/dir/x"), "--cache-dir", cache_dir()});
+  CHECK(unwritable.exit_status == 5);
+  CHECK(unwritable.err.find("cannot write") != std::string::npos);
+  write_file(dir.file("bad.json"), "[\"std.stream.pipe_v1\"]");
+  CHECK(run_process({sluice_binary(), "build", dir.file("bad.json"), "-o", dir.file("x")}).exit_status == 1);
+  CHECK_FALSE(std::filesystem::exists(dir.file("x")));
+  std::vector<std::string> left = list_dir(dir.path());
+  CHECK(left == std::vector<std::string>{"bad.json", "cache"});
+}
+
+}  // namespace sluice::test
