@@ -215,16 +215,10 @@ class StageChecker {
         continue;
       }
       // A bare ["std.stream.fn_v1", f] is the stage's function (spec §7.1, §7.2, §7.4).
-      const JsonNode* key_node = nullptr;
-      const JsonNode* value_node = nullptr;
       std::string kp, vp;
       if (item.is_form(kFnHead)) {
         const auto fi = fn_field_index(spec);
         if (fi) {
-          key_node = &item.items[0];
-          value_node = &item;
-          kp = json_pointer_append(ip, 0);
-          vp = ip;
           if (seen[*fi]) {
             ctx_.report(DiagId::kDuplicateField, item, ip,
                         id + " has duplicate field: fn (first at " + line_col(*seen[*fi]) + ")");
@@ -235,8 +229,6 @@ class StageChecker {
           continue;
         }
       }
-      (void)key_node;
-      (void)value_node;
       if (!item.is_array() || item.items.size() != 2 || !item.items[0].is_string()) {
         const bool bad_key = item.is_array() && item.items.size() == 2;
         ctx_.report(DiagId::kFieldShape, bad_key ? item.items[0] : item, bad_key ? json_pointer_append(ip, 0) : ip,
@@ -433,8 +425,9 @@ class StageChecker {
 
 }  // namespace
 
-CheckedPipe check_descriptor(const JsonNode& root, std::string_view file, World world, std::vector<Diagnostic>& out) {
-  CheckContext ctx{file, world, out};
+CheckedPipe check_descriptor(const JsonNode& root, std::string_view file, World world, std::vector<Diagnostic>& out,
+                             const ExprEvalFn* eval) {
+  CheckContext ctx{file, world, out, eval};
   CheckedPipe pipe;
   const std::string shape = "[\"std.stream.pipe_v1\", cfg, source, chain, sink]";
   if (!root.is_array()) {

@@ -42,7 +42,9 @@ struct CheckedPipe {
 };
 
 // Appends every diagnostic to `out`. The result is complete only when no error was appended.
-CheckedPipe check_descriptor(const JsonNode& root, std::string_view file, World world, std::vector<Diagnostic>& out);
+// `eval` evaluates expr_v1 arguments beyond literals (nullptr: literals only).
+CheckedPipe check_descriptor(const JsonNode& root, std::string_view file, World world, std::vector<Diagnostic>& out,
+                             const ExprEvalFn* eval = nullptr);
 
 // The cfg part of the pass (check_cfg.cpp): `node` is element 1 of the pipe.
 CheckedCfg check_cfg(const JsonNode& node, const std::string& pointer, CheckContext& ctx);

@@ -165,6 +165,7 @@ std::optional<ArgValue> check_expr(const JsonNode& node, const std::string& poin
     case JsonKind::kArray:
       break;
   }
+  if (!x.is_form("bytes.lit") && ctx.eval) return (*ctx.eval)(x, xp, want, what);
   if (!x.is_form("bytes.lit")) {
     const bool form = x.is_array() && !x.items.empty() && x.items[0].is_string();
     const std::string found = x.is_string() ? "identifier " + json_quote(x.text)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,10 +19,16 @@
 
 namespace sluice {
 
+// Checks and evaluates an expr_v1 expression that is more than a literal (the x07 expression
+// language, compiler/x07); reports and returns nullopt on errors.
+using ExprEvalFn = std::function<std::optional<ArgValue>(const JsonNode& x, const std::string& pointer, ValueType want,
+                                                         std::string_view what)>;
+
 struct CheckContext {
   std::string_view file;
   World world;
   std::vector<Diagnostic>& out;
+  const ExprEvalFn* eval = nullptr;  // absent: only literals are accepted
 
   // The diagnostic sits at `at` (line:column) and `pointer` (which must name `at`).
   void report(DiagId id, const JsonNode& at, const std::string& pointer, std::string message,
@@ -41,8 +48,8 @@ std::optional<std::int32_t> check_int_literal(const JsonNode& node, const std::s
 std::optional<std::string> symbol_problem(std::string_view s);
 
 // ["std.stream.expr_v1", X] evaluated to a value of type `want`, or nullopt after reporting why
-// not. X may only be an integer literal or ["bytes.lit", "text"] for now; bytes satisfies
-// bytes_view (X07 borrows it at the call). `what` names the argument in messages.
+// not. An integer literal or ["bytes.lit", "text"] is taken as is; any other expression goes to
+// ctx.eval. bytes satisfies bytes_view (X07 borrows it at the call). `what` names the argument.
 std::optional<ArgValue> check_expr(const JsonNode& node, const std::string& pointer, ValueType want,
                                    std::string_view what, CheckContext& ctx);
 

@@ -128,6 +128,8 @@ PlanStage elaborate_stage(const CheckedStage& checked, const PlanCfg& cfg, const
   st.in_brand = in == "same" ? (incoming == "none" ? "any" : incoming) : in;
   const std::string out = brands.out ? brands.out->bytes : std::string(spec.default_out_brand);
   st.out_brand = out == "same" ? incoming : out;
+  if (brands.in) st.declared_in_brand = brands.in->bytes;
+  if (brands.out) st.declared_out_brand = brands.out->bytes;
   if (brands_out) *brands_out = brands;
   return st;
 }
@@ -152,7 +154,10 @@ Plan elaborate(const CheckedPipe& pipe, World world, std::string_view file) {
     const PlanStage outer = elaborate_stage(pipe.sink, plan.cfg, edge, &wrapper);
     assert(pipe.sink.inner && pipe.sink.inner->spec);
     plan.sink = elaborate_stage(*pipe.sink.inner, plan.cfg, edge);
-    if (wrapper.in) plan.sink.in_brand = outer.in_brand;
+    if (wrapper.in) {
+      plan.sink.in_brand = outer.in_brand;
+      plan.sink.declared_in_brand = outer.declared_in_brand;
+    }
     plan.sink_u32frames = true;
   } else {
     plan.sink = elaborate_stage(pipe.sink, plan.cfg, edge);

@@ -9,7 +9,12 @@
 
 #include "compiler/check_descriptor.hpp"
 #include "compiler/elaborate.hpp"
+#include "compiler/brands.hpp"
 #include "compiler/json_source.hpp"
+#include "compiler/resolve_fns.hpp"
+#include "compiler/x07/interp.hpp"
+#include "compiler/x07/module.hpp"
+#include "compiler/x07/program.hpp"
 
 namespace sluice {
 namespace {
@@ -23,23 +28,176 @@ DiagId json_error_diag(JsonErrorKind kind) {
   return DiagId::kJsonSyntax;
 }
 
+std::string dir_of(std::string_view file) {
+  const auto slash = file.rfind('/');
+  return slash == std::string_view::npos ? std::string(".") : std::string(file.substr(0, slash == 0 ? 1 : slash));
+}
+
+// Every function and registry module a bare pipe names, so its modules can be loaded by id.
+void collect_refs(const JsonNode& n, std::vector<std::string>& module_ids) {
+  if (n.is_array()) {
+    if (n.items.size() == 2 && n.items[1].is_string() &&
+        (n.is_form("std.stream.fn_v1") || n.is_form("validator")))
+      module_ids.push_back(x07::module_of(n.items[1].text));
+    if (n.items.size() == 2 && n.items[1].is_string() && n.is_form("brand_registry_ref_v1"))
+      module_ids.push_back(n.items[1].text);
+    for (const JsonNode& k : n.items) collect_refs(k, module_ids);
+  }
+}
+
+ArgValue to_arg(const x07::Value& v, x07::Ty ty) {
+  if (ty == x07::Ty::kI32) return ArgValue{ArgValue::Kind::kInt, v.i, {}};
+  const ByteView b = ty == x07::Ty::kView ? v.view : ByteView(v.buf.data(), static_cast<std::uint32_t>(v.buf.size()));
+  return ArgValue{ArgValue::Kind::kBytes, 0, std::string(b.as_chars())};
+}
+
+x07::Ty to_ty(ValueType t) {
+  switch (t) {
+    case ValueType::kI32: return x07::Ty::kI32;
+    case ValueType::kBytes: return x07::Ty::kBytes;
+    case ValueType::kBytesView: return x07::Ty::kView;
+  }
+  return x07::Ty::kI32;
+}
+
+// The entry's lets, evaluated in order with `input`, visible to the pipe's expressions.
+struct EntryLocals {
+  std::vector<std::pair<std::string, x07::Ty>> types;
+  std::vector<x07::Value> values;
+};
+
 CompileResult compile(std::string_view text, std::string_view file_name, const CompileOptions& options) {
   CompileResult result;
-  const JsonParseResult parsed = parse_json(text);
+  auto& diags = result.diagnostics;
+  JsonParseResult parsed = parse_json(text);
   if (parsed.error) {
     const JsonError& e = *parsed.error;
-    result.diagnostics.push_back(make_diagnostic(json_error_diag(e.kind), std::string(file_name), e.pos.line,
-                                                 e.pos.column, "", e.message));
+    diags.push_back(make_diagnostic(json_error_diag(e.kind), std::string(file_name), e.pos.line, e.pos.column, "", e.message));
     return result;
   }
-  const CheckedPipe checked = check_descriptor(*parsed.root, file_name, options.world, result.diagnostics);
-  // The check visits the cfg before the stages and reports a missing field after the fields it
-  // did find; readers (and editors) want the file's order. Stable: ties keep the walk's order.
-  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     return a.line != b.line ? a.line < b.line : a.column < b.column;
-                   });
-  if (result.ok()) result.plan = elaborate(checked, options.world, file_name);
+  const std::string file(file_name);
+  std::vector<x07::NativeFnRegistration> natives;
+  for (const NativeFn& n : options.native_fns) natives.push_back({n.name, n.sig, n.fn});
+  auto program = std::make_shared<x07::Program>(x07::EvalSettings{options.fuel, {}}, std::move(natives));
+  program->input_bytes = options.input;
+  program->settings().input = ByteView::of(program->input_bytes);
+  program->module_dir = dir_of(file_name);
+  for (const std::string& f : options.module_files) program->add_module(x07::load_module_file(f, diags), diags);
+
+  // A bare descriptor, or an entry module with the pipe in solve.
+  const JsonNode* pipe_root = &*parsed.root;
+  std::string base;
+  const x07::Module* entry = nullptr;
+  std::vector<const JsonNode*> lets;
+  if (x07::looks_like_module(*parsed.root)) {
+    entry = program->add_module(x07::read_module(std::move(*parsed.root), file, diags), diags);
+    if (!entry) return result;
+    if (!entry->entry) {
+      diags.push_back(make_diagnostic(DiagId::kModule, file, 1, 1, "/kind",
+                                      "a pipe file that is a module must be an entry (kind \"entry\", the pipe in solve)"));
+      return result;
+    }
+    if (!entry->solve) return result;
+    const JsonNode& solve = *entry->solve;
+    pipe_root = &solve;
+    base = "/solve";
+    if (solve.is_form("begin") && solve.items.size() >= 2) {
+      for (std::size_t i = 1; i + 1 < solve.items.size(); ++i) {
+        const JsonNode& l = solve.items[i];
+        if (!l.is_form("let") || l.items.size() != 3 || !l.items[1].is_string()) {
+          diags.push_back(make_diagnostic(DiagId::kExprUnsupported, file, l.pos.line, l.pos.column,
+                                          "/solve/" + std::to_string(i),
+                                          "sluice runs an entry whose solve is the pipe, or a begin of lets ending in the pipe; found " +
+                                              describe_json(l)));
+          return result;
+        }
+        lets.push_back(&l);
+      }
+      pipe_root = &solve.items.back();
+      base = "/solve/" + std::to_string(solve.items.size() - 1);
+    }
+  } else {
+    std::vector<std::string> ids;
+    collect_refs(*pipe_root, ids);
+    for (const std::string& id : ids) program->load_by_id(id, program->module_dir, diags);
+  }
+  program->load_imports(program->module_dir, diags);
+  program->compile(diags);
+
+  x07::CheckEnv env;
+  env.file = file;
+  env.out = &diags;
+  env.has_input = entry != nullptr;
+  env.resolve = [&](const std::string& name, const JsonNode& at, const std::string& pointer) {
+    return program->resolve_call(name, entry, x07::RefSite{file, &at, pointer}, diags);
+  };
+  EntryLocals locals;
+  for (std::size_t i = 0; i < lets.size(); ++i) {
+    const JsonNode& l = *lets[i];
+    const std::string p = "/solve/" + std::to_string(i + 1) + "/2";
+    const auto ir = x07::check_expr_ir(l.items[2], p, locals.types, x07::Ty::kNever, env);
+    if (!ir) return result;
+    x07::EvalResult r = x07::eval_expr(*ir, locals.values, program->settings());
+    if (r.status != UserFnStatus::kOk) {
+      diags.push_back(make_diagnostic(DiagId::kExprTrap, file, l.pos.line, l.pos.column, p, "the let trapped: " + r.trap));
+      return result;
+    }
+    locals.types.emplace_back(l.items[1].text, ir->node.ty);
+    x07::Value v = std::move(r.value);
+    if (ir->node.ty == x07::Ty::kView) {
+      // eval_expr copied the view's bytes into buf; keep the local a view of them.
+      v.view = ByteView(v.buf.data(), static_cast<std::uint32_t>(v.buf.size()));
+    }
+    locals.values.push_back(std::move(v));
+  }
+  // Views of let values point into locals.values' buffers, which stay put from here on.
+  const ExprEvalFn eval = [&](const JsonNode& x, const std::string& pointer, ValueType want,
+                              std::string_view what) -> std::optional<ArgValue> {
+    const std::size_t before = diags.size();
+    const auto ir = x07::check_expr_ir(x, base + pointer, locals.types, to_ty(want), env);
+    if (!ir) {
+      if (diags.size() == before)
+        diags.push_back(make_diagnostic(DiagId::kExprType, file, x.pos.line, x.pos.column, base + pointer,
+                                        std::string(what) + ": the expression does not check"));
+      return std::nullopt;
+    }
+    x07::EvalResult r = x07::eval_expr(*ir, locals.values, program->settings());
+    if (r.status != UserFnStatus::kOk) {
+      diags.push_back(make_diagnostic(DiagId::kExprTrap, file, x.pos.line, x.pos.column, base + pointer,
+                                      std::string(what) + " trapped before the pipeline started: " + r.trap));
+      return std::nullopt;
+    }
+    return to_arg(r.value, ir->node.ty);
+  };
+  const std::size_t check_from = diags.size();
+  const CheckedPipe checked = check_descriptor(*pipe_root, file_name, options.world, diags, &eval);
+  // Descriptor diagnostics name pointers inside the pipe; in an entry module it sits at `base`.
+  for (std::size_t i = check_from; i < diags.size(); ++i)
+    if (diags[i].file == file && diags[i].pointer.rfind(base, 0) != 0) diags[i].pointer = base + diags[i].pointer;
+  if (result.ok()) {
+    Plan plan = elaborate(checked, options.world, file_name);
+    FnContext ctx(*program, entry, file, *pipe_root, base, diags);
+    const auto sigs = resolve_fns(plan, ctx);
+    type_brands(plan, sigs, ctx);
+    if (result.ok()) {
+      if (!base.empty()) {
+        plan.source.pointer = base + plan.source.pointer;
+        plan.sink.pointer = base + plan.sink.pointer;
+        for (PlanStage& st : plan.chain) st.pointer = base + st.pointer;
+      }
+      plan.user_fn_owner = program;
+      result.plan = std::move(plan);
+    }
+  }
+  // The passes visit the cfg before the stages and modules before the pipe; readers (and
+  // editors) want each file's order. Stable: ties keep the walk's order.
+  std::stable_sort(diags.begin(), diags.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+    const int fa = a.file == file ? 1 : 0, fb = b.file == file ? 1 : 0;
+    if (fa != fb) return fa < fb;
+    if (a.file != b.file) return false;
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
+  if (!result.ok()) result.plan.reset();
   return result;
 }
 

@@ -2,6 +2,7 @@
 // errors) and every diagnostic out. Parse with positions → check → elaborate. Never throws.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,11 +11,38 @@
 #include "compiler/diagnostics.hpp"
 #include "runtime/world.hpp"
 #include "stdlib/plan.hpp"
+#include "stdlib/user_fn.hpp"
 
 namespace sluice {
 
+// A C++ function a host program offers to pipes under `name`, callable from std.stream.fn_v1
+// (and from x07 bodies) like a module function with signature `sig`. See docs/expressions.md.
+struct NativeFn {
+  std::string name;
+  UserFnSig sig = UserFnSig::kMap;
+  UserFn fn;
+};
+
+// Per-call fuel of user functions and expr_v1 evaluations: X07's test-runner default solve fuel
+// (x07-modules §1.4). A runaway loop traps with trap:user_fn_fuel_exhausted instead of hanging.
+inline constexpr std::uint64_t kDefaultUserFnFuel = 50'000'000;
+
 struct CompileOptions {
   World world = World::kRunOsSandboxed;
+  // *.x07.json modules to load (sluice --module). Others are found by module id next to the pipe
+  // file: module a.b.c at <pipe dir>/a/b/c.x07.json.
+  std::vector<std::string> module_files = {};
+  // The program input `input` of an entry-module pipe file (sluice run --input); expr_v1 and the
+  // entry's lets are evaluated with it at compile time, before the pipeline starts.
+  std::string input = {};
+  std::uint64_t fuel = kDefaultUserFnFuel;
+  std::vector<NativeFn> native_fns = {};
+
+  // Registers a host function. `fn.ctx` must outlive every plan compiled with these options.
+  // A name already used by a module defn or the built-in library resolves to those first.
+  void register_native_fn(std::string name, UserFnSig sig, UserFn fn) {
+    native_fns.push_back(NativeFn{std::move(name), sig, fn});
+  }
 };
 
 struct CompileResult {
@@ -23,7 +51,9 @@ struct CompileResult {
   [[nodiscard]] bool ok() const { return !has_errors(diagnostics); }
 };
 
-// `file_name` is only used in diagnostics and Plan::file.
+// `file_name` is used in diagnostics and Plan::file, and its directory is where modules are
+// looked up by id. The text is a bare pipe descriptor or an entry module (kind "entry", with
+// the pipe in `solve`, optionally inside a begin with lets before it).
 CompileResult compile_pipe_text(std::string_view text, std::string_view file_name, const CompileOptions& options);
 // An unreadable file gives E_PIPE_FILE_UNREADABLE at line 0, column 0.
 CompileResult compile_pipe_file(const std::string& path, const CompileOptions& options);

@@ -9,7 +9,7 @@ RunOutcome run_plan(const Plan& plan, const RunOptions& options) {
   if (!plan.cfg.runtime_valid()) return outcome_cfg_invalid();
   PagePool pool(options.page_size);
   RunContext ctx(budgets_of(plan), pool);
-  Pipeline p = instantiate(plan, ctx, env_for(plan, options.env));
+  Instantiated p = instantiate(plan, ctx, env_for(plan, options.env), options.host);
   return execute(ctx, *p.source, p.chain, *p.sink, doc_options_of(plan));
 }
 

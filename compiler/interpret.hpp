@@ -13,6 +13,7 @@ namespace sluice {
 struct RunOptions {
   RunEnv env;
   std::uint32_t page_size = kDefaultPageSize;
+  HostIo host;  // an embedding host's own source bytes and sink callback, if any
 };
 
 RunOutcome run_plan(const Plan& plan, const RunOptions& options);

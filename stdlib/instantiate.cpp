@@ -1,11 +1,22 @@
 #include "stdlib/instantiate.hpp"
 
+#include "stdlib/sink/sink_entry.hpp"
+#include "stdlib/src/host_bytes.hpp"
+
 namespace sluice {
 
-Pipeline instantiate(const Plan& plan, RunContext& ctx, const RunEnv& env) {
-  Pipeline p;
-  p.source = plan.source.spec->build_source(plan, ctx, env);
-  p.sink = plan.sink.spec->build_sink(plan, ctx, env);
+Instantiated instantiate(const Plan& plan, RunContext& ctx, const RunEnv& env, const HostIo& host) {
+  Instantiated p;
+  if (host.source_bytes) {
+    p.source = std::make_unique<HostBytesSource>(*host.source_bytes, static_cast<std::uint32_t>(plan.cfg.chunk_max_bytes));
+  } else {
+    p.source = plan.source.spec->build_source(plan, ctx, env);
+  }
+  if (host.sink) {
+    p.sink = std::make_unique<SinkEntry<HostCallback>>(ctx, plan.sink_u32frames, host.sink);
+  } else {
+    p.sink = plan.sink.spec->build_sink(plan, ctx, env);
+  }
   p.stages.resize(plan.chain.size());
   Stage* next = p.sink.get();
   for (std::size_t i = plan.chain.size(); i-- > 0;) {

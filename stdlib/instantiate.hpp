@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "runtime/fs_sandbox.hpp"
@@ -12,18 +13,27 @@
 #include "runtime/source.hpp"
 #include "runtime/stage.hpp"
 #include "stdlib/plan.hpp"
+#include "stdlib/sink/host_callback.hpp"
 #include "runtime/run_env.hpp"
 
 namespace sluice {
 
-struct Pipeline {
+struct Instantiated {
   std::unique_ptr<Source> source;
   std::vector<std::unique_ptr<Stage>> stages;  // chain order
   std::unique_ptr<Sink> sink;
   std::vector<Stage*> chain;                   // non-owning, chain order
 };
 
+// What a host program can put in place of the descriptor's source and sink when it embeds a
+// pipeline: its own memory (cut into chunk_max_bytes items, zero copy) and a callback that gets
+// each delivered item. Empty members keep the descriptor's own.
+struct HostIo {
+  std::optional<ByteView> source_bytes;
+  HostSinkFn sink;
+};
+
 // The plan must have passed the front end and the runtime cfg check (PlanCfg::runtime_valid).
-Pipeline instantiate(const Plan& plan, RunContext& ctx, const RunEnv& env);
+Instantiated instantiate(const Plan& plan, RunContext& ctx, const RunEnv& env, const HostIo& host = {});
 
 }  // namespace sluice

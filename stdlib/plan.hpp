@@ -35,6 +35,8 @@ struct PlanStage {
   std::string in_brand;       // resolved brand on the incoming edge ("any", or a brand id)
   std::string out_brand;      // resolved brand on the outgoing edge ("none", or a brand id)
   bool inserted = false;      // added by the compiler (auto_require_brand_v1 / verify)
+  std::string declared_in_brand;   // in_item_brand as written ("" = absent), for brand typing
+  std::string declared_out_brand;  // out_item_brand as written ("" = absent)
   std::string pointer;        // JSON pointer of the stage's descriptor in the pipe file
   // map_bytes/filter/map_in_place: the function named by the `fn` argument; require_brand: the
   // validator (named by the `validator` argument, filled in from the registry when absent).

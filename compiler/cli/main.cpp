@@ -27,6 +27,10 @@ using namespace sluice;
 // `sluice build` only: the C++ compiler failed or could not be run.
 constexpr int kExitBuildFailed = 5;
 
+constexpr const char* kNoUserFunctionsYet =
+    "this pipe calls user functions (std.stream.fn_v1), which the C++ backend does not compile yet; "
+    "run it with `sluice run` (see docs/build.md)";
+
 void print_diagnostics(const std::vector<Diagnostic>& diags) {
   for (const Diagnostic& d : diags) std::cerr << format_text(d) << "\n";
 }
@@ -41,13 +45,31 @@ std::optional<World> world_or_usage(const std::string& id) {
   return w;
 }
 
+// --module (every subcommand) and --input (run): what the compiler needs besides the world.
+std::vector<std::string> g_module_files;
+std::string g_input_file;
+
+CompileOptions compile_options(World world) {
+  CompileOptions o{.world = world};
+  o.module_files = g_module_files;
+  if (!g_input_file.empty()) {
+    if (std::FILE* f = std::fopen(g_input_file.c_str(), "rb")) {
+      char buf[1 << 16];
+      std::size_t n = 0;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) o.input.append(buf, n);
+      std::fclose(f);
+    }
+  }
+  return o;
+}
+
 int cmd_check(const std::vector<std::string>& files, const std::string& world_id, const std::string& format) {
   const auto world = world_or_usage(world_id);
   if (!world) return kExitUsage;
   std::vector<Diagnostic> all;
   bool errors = false;
   for (const std::string& f : files) {
-    CompileResult r = compile_pipe_file(f, CompileOptions{*world});
+    CompileResult r = compile_pipe_file(f, compile_options(*world));
     errors = errors || !r.ok();
     all.insert(all.end(), r.diagnostics.begin(), r.diagnostics.end());
   }
@@ -63,7 +85,7 @@ int cmd_check(const std::vector<std::string>& files, const std::string& world_id
 int cmd_plan(const std::string& file, const std::string& world_id, const std::string& format) {
   const auto world = world_or_usage(world_id);
   if (!world) return kExitUsage;
-  CompileResult r = compile_pipe_file(file, CompileOptions{*world});
+  CompileResult r = compile_pipe_file(file, compile_options(*world));
   print_diagnostics(r.diagnostics);
   if (!r.ok()) return kExitRejected;
   std::cout << (format == "json" ? plan_to_json(*r.plan) : plan_to_text(*r.plan));
@@ -74,7 +96,7 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
             std::uint32_t page_size, const std::string& read_mode) {
   const auto world = world_or_usage(world_id);
   if (!world) return kExitUsage;
-  CompileResult r = compile_pipe_file(file, CompileOptions{*world});
+  CompileResult r = compile_pipe_file(file, compile_options(*world));
   print_diagnostics(r.diagnostics);
   if (!r.ok()) return kExitRejected;
 
@@ -91,9 +113,13 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
 int cmd_emit_cpp(const std::string& file, const std::string& world_id, const std::string& output) {
   const auto world = world_or_usage(world_id);
   if (!world) return kExitUsage;
-  CompileResult r = compile_pipe_file(file, CompileOptions{*world});
+  CompileResult r = compile_pipe_file(file, compile_options(*world));
   print_diagnostics(r.diagnostics);
   if (!r.ok()) return kExitRejected;
+  if (r.plan->uses_user_functions) {
+    std::cerr << "sluice: emit-cpp: " << kNoUserFunctionsYet << "\n";
+    return kExitUsage;
+  }
   const std::string cpp = emit_cpp(*r.plan);
   if (output.empty() || output == "-") {
     std::fwrite(cpp.data(), 1, cpp.size(), stdout);
@@ -115,9 +141,13 @@ int cmd_emit_cpp(const std::string& file, const std::string& world_id, const std
 int cmd_build(const std::string& file, const std::string& world_id, const BuildOptions& options, bool verbose) {
   const auto world = world_or_usage(world_id);
   if (!world) return kExitUsage;
-  CompileResult r = compile_pipe_file(file, CompileOptions{*world});
+  CompileResult r = compile_pipe_file(file, compile_options(*world));
   print_diagnostics(r.diagnostics);
   if (!r.ok()) return kExitRejected;
+  if (r.plan->uses_user_functions) {
+    std::cerr << "sluice: build failed: " << kNoUserFunctionsYet << "\n";
+    return kExitBuildFailed;
+  }
   const BuildResult b = build_executable(*r.plan, options);
   if (!b.ok) {
     std::cerr << "sluice: build failed: " << b.message << "\n";
@@ -149,6 +179,7 @@ int main(int argc, char** argv) {
   std::string check_format = "text";
   auto* check = app.add_subcommand("check", "Check pipe descriptors and report every diagnostic with file:line:column and JSON pointer");
   check->add_option("PIPE", check_files, "pipe descriptor files (JSON)")->required()->check(CLI::ExistingFile);
+  check->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   check->add_option("--world", check_world, world_help);
   check->add_option("--format", check_format, "text (default) or json (an array of diagnostics)")
       ->check(CLI::IsMember({"text", "json"}));
@@ -158,6 +189,8 @@ int main(int argc, char** argv) {
   std::uint32_t run_page = kDefaultPageSize;
   auto* run = app.add_subcommand("run", "Run a pipe with the interpreter and report its result doc");
   run->add_option("PIPE", run_file, "pipe descriptor file (JSON)")->required();
+  run->add_option("--input", g_input_file, "the bytes an entry-module pipe sees as `input` (default: empty)")->check(CLI::ExistingFile);
+  run->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   run->add_option("--world", run_world, world_help);
   run->add_option("--root", run_root, "directory fs paths are relative to (default: .); sandboxed except in run-os")
       ->check(CLI::ExistingDirectory);
@@ -174,12 +207,14 @@ int main(int argc, char** argv) {
   std::string plan_file, plan_world = "run-os-sandboxed", plan_format = "text";
   auto* plan = app.add_subcommand("plan", "Print the elaborated plan: cfg, source, each stage with its resolved arguments and brands, sink");
   plan->add_option("PIPE", plan_file, "pipe descriptor file (JSON)")->required();
+  plan->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   plan->add_option("--world", plan_world, world_help);
   plan->add_option("--format", plan_format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
 
   std::string emit_file, emit_world = "run-os-sandboxed", emit_output;
   auto* emit = app.add_subcommand("emit-cpp", "Write the C++ translation unit `sluice build` compiles (same plan, same file)");
   emit->add_option("PIPE", emit_file, "pipe descriptor file (JSON)")->required();
+  emit->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   emit->add_option("--world", emit_world, world_help);
   emit->add_option("-o,--output", emit_output, "output file (default: stdout)");
 
@@ -189,6 +224,7 @@ int main(int argc, char** argv) {
   auto* build = app.add_subcommand("build", "Compile a pipe into a native executable that takes run's flags and gives the same docs");
   build->add_option("PIPE", build_file, "pipe descriptor file (JSON)")->required();
   build->add_option("-o,--output", build_opts.output, "the executable to write")->required();
+  build->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   build->add_option("--world", build_world, world_help + "; fixed at build time");
   build->add_option("--cxx", build_opts.cxx, "C++ compiler (default: $CXX, else the one sluice was configured with)");
   build->add_option("--cxxflag", build_opts.extra_flags, "an extra compiler flag (repeatable)");

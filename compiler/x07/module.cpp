@@ -35,7 +35,7 @@ class ModuleReader {
       bool known = false;
       for (std::string_view k : kKeys) known = known || k == mem.key;
       if (!known)
-        report(DiagId::kModule, mem.value, "/" + json_pointer_escape(mem.key),
+        report(DiagId::kModule, mem.value, json_pointer_append("", mem.key),
                "unknown root key " + json_quote(mem.key) + " in a module file");
     }
     for (std::string_view k : {"schema_version", "kind", "module_id", "imports", "decls"})
@@ -252,7 +252,7 @@ class ModuleReader {
       return;
     }
     for (const JsonMember& mem : brands->members) {
-      const std::string bp = "/meta/brands_v1/" + json_pointer_escape(mem.key);
+      const std::string bp = json_pointer_append("/meta/brands_v1", mem.key);
       const JsonNode* v = mem.value.kind == JsonKind::kObject ? member(mem.value, "validate") : nullptr;
       if (symbol_problem(mem.key)) {
         report(DiagId::kBrandRegistry, mem.value, bp, "brand id " + json_quote(mem.key) + " is not a valid symbol");

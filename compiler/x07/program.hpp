@@ -76,6 +76,8 @@ class Program {
   EvalSettings& settings() { return *settings_; }
   // The directory a bare pipe's modules are looked up in.
   std::string module_dir;
+  // The program input (`input`); settings().input views it.
+  std::string input_bytes;
 
  private:
   std::vector<std::unique_ptr<Module>> modules_;

@@ -462,6 +462,7 @@ std::optional<ExprIr> check_expr_ir(const JsonNode& x, const std::string& pointe
   Node n = c.expr(x, pointer);
   // bytes_view parameters accept bytes (X07 borrows the argument at the call).
   if (want == Ty::kView && n.ty == Ty::kBytes) want = Ty::kBytes;
+  if (want == Ty::kNever) want = n.ty;  // any type
   if (n.ty != want && n.ty != Ty::kNever) {
     if (env.out)
       env.out->push_back(make_diagnostic(DiagId::kExprType, env.file, x.pos.line, x.pos.column, pointer,

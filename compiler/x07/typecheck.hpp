@@ -44,7 +44,8 @@ struct ExprIr {
   std::uint32_t nslots = 0;
 };
 // A free expression (an expr_v1 argument, an entry's `let`): `locals` are visible (slots 0..n-1)
-// and its type must be `want` (bytes is accepted for bytes_view). nullopt after reporting.
+// and its type must be `want` (bytes is accepted for bytes_view; kNever accepts any type).
+// nullopt after reporting.
 std::optional<ExprIr> check_expr_ir(const JsonNode& x, const std::string& pointer,
                                     const std::vector<std::pair<std::string, Ty>>& locals, Ty want,
                                     const CheckEnv& env);

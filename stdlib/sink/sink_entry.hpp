@@ -30,7 +30,7 @@ class SinkEntry final : public Sink {
     } else if (ctx_->charge_sink_item(item.size) == Flow::kHalt) {
       return Flow::kHalt;
     }
-    return consumer_.consume(item);
+    return item_done(consumer_.consume(item));
   }
 
   Flow push_framed(ByteView payload) override {
@@ -43,7 +43,7 @@ class SinkEntry final : public Sink {
       return Flow::kHalt;
     }
     if (consume_header(payload.size) == Flow::kHalt) return Flow::kHalt;
-    return consumer_.consume(payload);
+    return item_done(consumer_.consume(payload));
   }
 
   Flow finish() override { return consumer_.finish(); }
@@ -51,6 +51,14 @@ class SinkEntry final : public Sink {
   Consumer& consumer() { return consumer_; }
 
  private:
+  // Consumers that want whole items (a host callback) learn where each one ends.
+  Flow item_done(Flow f) {
+    if constexpr (requires { consumer_.item_done(); }) {
+      if (f == Flow::kContinue) consumer_.item_done();
+    }
+    return f;
+  }
+
   Flow consume_header(std::uint32_t len) {
     std::uint8_t h[4];
     store_u32le(h, len);

@@ -127,8 +127,13 @@ std::string source_dir() { return SLUICE_SOURCE_DIR; }
 
 PipeRun compile_and_run(std::string_view descriptor, World world, const std::string& root, std::uint32_t page_size,
                         ReadMode mode) {
+  return compile_and_run(descriptor, "<test>", CompileOptions{.world = world}, root, page_size, mode);
+}
+
+PipeRun compile_and_run(std::string_view descriptor, const std::string& file_name, const CompileOptions& options,
+                        const std::string& root, std::uint32_t page_size, ReadMode mode) {
   PipeRun r;
-  r.compiled = compile_pipe_text(descriptor, "<test>", CompileOptions{world});
+  r.compiled = compile_pipe_text(descriptor, file_name, options);
   if (!r.compiled.ok()) return r;
   RunOptions opts;
   opts.env.fs_root.dir = root;

@@ -50,5 +50,9 @@ struct PipeRun {
 // Compiles `descriptor` for `world` and runs it with the fs root `root`.
 PipeRun compile_and_run(std::string_view descriptor, World world, const std::string& root = ".",
                         std::uint32_t page_size = kDefaultPageSize, ReadMode mode = ReadMode::kRead);
+// The same with full compile options and the pipe's file name (modules are found next to it).
+PipeRun compile_and_run(std::string_view descriptor, const std::string& file_name, const CompileOptions& options,
+                        const std::string& root = ".", std::uint32_t page_size = kDefaultPageSize,
+                        ReadMode mode = ReadMode::kRead);
 
 }  // namespace sluice::test

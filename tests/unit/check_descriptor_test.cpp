@@ -37,7 +37,7 @@ std::string pipe_xf(const std::string& stage) { return pipe(kCfg, kSrc, chain({s
 std::string pipe_sink(const std::string& sink) { return pipe(kCfg, kSrc, chain(), sink); }
 
 CompileResult compile(const std::string& text, World world = World::kRunOsSandboxed) {
-  return compile_pipe_text(text, "t.json", CompileOptions{world});
+  return compile_pipe_text(text, "t.json", CompileOptions{.world = world});
 }
 
 std::vector<std::string> codes(const CompileResult& r) {

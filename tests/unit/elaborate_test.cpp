@@ -28,7 +28,7 @@ std::string pipe(const std::string& c, const std::string& src, const std::string
 }
 
 Plan plan_of(const std::string& text, World world = World::kRunOsSandboxed) {
-  CompileResult r = compile_pipe_text(text, "e.json", CompileOptions{world});
+  CompileResult r = compile_pipe_text(text, "e.json", CompileOptions{.world = world});
   std::string diags;
   for (const Diagnostic& d : r.diagnostics) diags += format_text(d) + "\n";
   INFO(text);

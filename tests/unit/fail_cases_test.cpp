@@ -83,7 +83,7 @@ TEST_CASE("fail cases: each descriptor gives exactly the diagnostics of its expe
     }
     REQUIRE_FALSE(expected.empty());
 
-    const CompileResult r = compile_pipe_file(file.string(), CompileOptions{*world});
+    const CompileResult r = compile_pipe_file(file.string(), CompileOptions{.world = *world});
     std::vector<Row> actual;
     for (const Diagnostic& d : r.diagnostics) {
       actual.emplace_back(d.code, std::string(severity_name(d.severity)), d.pointer, d.line, d.column);

@@ -30,7 +30,7 @@ TEST_CASE("front_end: compile_pipe_file reads the file, and reports an unreadabl
     std::ofstream out(path, std::ios::binary);
     out << "\xEF\xBB\xBF" << kPipe << "\n";
   }
-  const CompileResult ok = compile_pipe_file(path.string(), CompileOptions{World::kSolvePure});
+  const CompileResult ok = compile_pipe_file(path.string(), CompileOptions{.world = World::kSolvePure});
   CHECK(ok.diagnostics.empty());
   REQUIRE(ok.plan.has_value());
   CHECK(ok.plan->file == path.string());

@@ -15,6 +15,17 @@ struct GoldenCase {
   World world = World::kSolvePure;
   std::vector<std::pair<std::string, std::string>> files;  // name, bytes
   std::string doc_hex;
+  std::string pipe_path;                  // "pipe" (default <name>.json), under tests/cases
+  std::vector<std::string> modules;       // "modules": --module files, under tests/cases
+  std::string input;                      // "input_hex": an entry module's --input
+  bool has_input = false;
+
+  [[nodiscard]] CompileOptions options() const {
+    CompileOptions o{.world = world};
+    o.module_files = modules;
+    o.input = input;
+    return o;
+  }
 };
 
 std::vector<GoldenCase> load_cases() {
@@ -26,7 +37,15 @@ std::vector<GoldenCase> load_cases() {
     GoldenCase c;
     c.name = f.substr(0, f.size() - suffix.size());
     const auto meta = nlohmann::json::parse(read_file(dir + "/" + f));
-    c.descriptor = read_file(dir + "/" + c.name + ".json");
+    c.pipe_path = dir + "/" + (meta.contains("pipe") ? meta["pipe"].get<std::string>() : c.name + ".json");
+    c.descriptor = read_file(c.pipe_path);
+    if (meta.contains("modules"))
+      for (const auto& m : meta["modules"]) c.modules.push_back(dir + "/" + m.get<std::string>());
+    if (meta.contains("input_hex")) {
+      const auto bytes = from_hex(meta["input_hex"].get<std::string>());
+      c.input.assign(bytes.begin(), bytes.end());
+      c.has_input = true;
+    }
     c.world = *parse_world(meta.at("world").get<std::string>());
     c.doc_hex = meta.at("doc_hex").get<std::string>();
     if (meta.contains("files"))
@@ -51,7 +70,7 @@ TEST_CASE("golden cases: exact doc bytes in-process, for every page size and rea
     for (std::uint32_t page : {1u, 2u, 3u, 7u, 64u, 4093u, 65536u}) {
       for (ReadMode mode : {ReadMode::kRead, ReadMode::kMmap}) {
         CAPTURE(page);
-        const PipeRun r = compile_and_run(c.descriptor, c.world, root.path(), page, mode);
+        const PipeRun r = compile_and_run(c.descriptor, c.pipe_path, c.options(), root.path(), page, mode);
         REQUIRE(r.compiled.ok());
         REQUIRE(r.outcome.status != RunStatus::kTrap);
         CHECK(to_hex(r.outcome.doc) == c.doc_hex);
@@ -65,9 +84,14 @@ TEST_CASE("golden cases: `sluice run --emit doc` writes the same bytes and the d
     CAPTURE(c.name);
     TempDir root;
     for (const auto& [name, bytes] : c.files) write_file(root.file(name), bytes);
-    const std::string pipe = source_dir() + "/tests/cases/" + c.name + ".json";
-    const ProcessResult r = run_process({sluice_binary(), "run", pipe, "--world", std::string(world_name(c.world)),
-                                         "--root", root.path(), "--emit", "doc"});
+    std::vector<std::string> argv{sluice_binary(), "run", c.pipe_path, "--world", std::string(world_name(c.world)),
+                                  "--root", root.path(), "--emit", "doc"};
+    for (const std::string& m : c.modules) argv.insert(argv.end(), {"--module", m});
+    if (c.has_input) {
+      write_file(root.file(".sluice-input"), c.input);
+      argv.insert(argv.end(), {"--input", root.file(".sluice-input")});
+    }
+    const ProcessResult r = run_process(argv);
     const auto expected = from_hex(c.doc_hex);
     CHECK(to_hex(std::vector<std::uint8_t>(r.out.begin(), r.out.end())) == c.doc_hex);
     CHECK(r.exit_status == (expected.at(0) == 1 ? 0 : 3));

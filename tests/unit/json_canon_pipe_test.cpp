@@ -114,7 +114,7 @@ TEST_CASE("json_canon pipe: the ERR payload names the stage's index in the chain
 
 TEST_CASE("json_canon pipe: at most one per pipe, unless the cfg already fails at run time") {
   const std::string two = pipe(CfgText{}, bytes_src("[]"), {json_canon(), json_canon()}, collect());
-  const CompileResult c = compile_pipe_text(two, "two.json", CompileOptions{World::kSolvePure});
+  const CompileResult c = compile_pipe_text(two, "two.json", CompileOptions{.world = World::kSolvePure});
   REQUIRE_FALSE(c.ok());
   bool found = false;
   for (const Diagnostic& d : c.diagnostics) found = found || d.code == "E_PIPE_JSON_CANON_MULTIPLE";
@@ -128,7 +128,7 @@ TEST_CASE("json_canon pipe: at most one per pipe, unless the cfg already fails a
 
 TEST_CASE("json_canon pipe: a field below 1 is a compile error") {
   const std::string d = pipe(CfgText{}, bytes_src("[]"), {json_canon("[\"max_depth\", 0]")}, collect());
-  CHECK_FALSE(compile_pipe_text(d, "zero.json", CompileOptions{World::kSolvePure}).ok());
+  CHECK_FALSE(compile_pipe_text(d, "zero.json", CompileOptions{.world = World::kSolvePure}).ok());
 }
 
 }  // namespace sluice::test

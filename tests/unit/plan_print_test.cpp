@@ -23,7 +23,7 @@ const std::string kPipe = R"(["std.stream.pipe_v1",
   ["std.stream.sink.u32frames_v1", ["std.stream.sink.collect_bytes_v1"]]])";
 
 Plan plan_of(const std::string& text) {
-  CompileResult r = compile_pipe_text(text, "p.json", CompileOptions{World::kSolvePure});
+  CompileResult r = compile_pipe_text(text, "p.json", CompileOptions{.world = World::kSolvePure});
   REQUIRE(r.plan.has_value());
   return std::move(*r.plan);
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs sluice into a temporary prefix, then, with no source tree in sight:
+#  - builds the embedding examples (C++ and C) against the installed CMake package, runs them;
+#  - builds the C host again with pkg-config;
+#  - runs PREFIX/bin/sluice build and the executable it makes.
+set -euo pipefail
+sluice=${1:?sluice binary}; src=${2:?source dir}; build=${3:?build dir}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+cmake --install "$build" --prefix "$prefix" >/dev/null
+cp -r "$src/examples/embed" "$tmp/embed"
+cmake -S "$tmp/embed" -B "$tmp/embed-build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$tmp/embed-build" -j2 >/dev/null
+
+out=$("$tmp/embed-build/embed_cpp")
+echo "$out"
+grep -q '^line: first line$' <<<"$out"
+grep -q '^line: third line$' <<<"$out"
+! grep -q 'fourth' <<<"$out"
+grep -q 'OK bytes_in=46 bytes_out=31 items_in=3 items_out=3' <<<"$out"
+grep -q 'bad descriptor: rejected' <<<"$out"
+
+out=$("$tmp/embed-build/embed_c")
+echo "$out"
+# 3 lines framed: 4+5 + 4+4 + 4+5 = 26 bytes
+grep -q 'status=0 ok=1 bytes_in=17 bytes_out=26 items_in=3 items_out=3 hash=' <<<"$out"
+grep -q 'callback: status=0 delivered=26 bytes' <<<"$out"
+
+PKG_CONFIG_PATH="$prefix/lib/pkgconfig" cc -o "$tmp/embed_c_pc" "$tmp/embed/host.c" \
+  $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs sluice)
+"$tmp/embed_c_pc" | grep -q 'status=0 ok=1'
+
+# The installed sluice builds executables from its own headers and libraries.
+cp "$src/examples/hello_lines.json" "$tmp/pipe.json"
+(cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" build pipe.json -o "$tmp/pipe_exe" -v 2>&1 | grep -q "$prefix/include/sluice")
+"$tmp/pipe_exe" --emit doc | cmp - <("$sluice" run "$tmp/pipe.json" --emit doc)
+echo "install + embed OK"
