@@ -85,7 +85,7 @@ class BrandWalk {
       return;
     }
     if (!ctx_.registry_validator(req)) {
-      ctx_.report(DiagId::kBrandRequired, pointer,
+      if (ctx_.registry_known()) ctx_.report(DiagId::kBrandRequired, pointer,
                   stage + ": expected " + show(req) + ", got unbranded bytes_view, and auto_require_brand_v1 cannot insert a validator: "
                           "missing meta.brands_v1.validate for " + req,
                   "add {\"" + req + "\": {\"validate\": \"<fn>\"}} to meta.brands_v1 of the registry module");
@@ -105,7 +105,7 @@ class BrandWalk {
     st.out_brand = brand;
     const auto validator = ctx_.registry_validator(brand);
     if (!validator) {
-      ctx_.report(DiagId::kBrandRegistryMissing, pointer,
+      if (ctx_.registry_known()) ctx_.report(DiagId::kBrandRegistryMissing, pointer,
                   "verify_produced_brands_v1 needs a validator for brand " + brand + ", and the brand registry has no entry for it",
                   "add {\"" + brand + "\": {\"validate\": \"<fn>\"}} to meta.brands_v1 of the registry module");
       return;

@@ -60,12 +60,9 @@ void FnContext::load_registry(const PlanCfg& cfg) {
     registry_ref_ = ref;
     if (x07::is_library_module(ref)) return;  // looked up in library_brand_validator
     const x07::Module* m = program_.load_by_id(ref, program_.module_dir, out_);
-    if (!m) {
-      registry_known_ = false;
-      report(DiagId::kModuleMissing, "/1", "brand_registry_ref_v1 refers to unknown module_id " + json_quote(ref),
-             "load it with --module FILE or put it at " + x07::module_path(program_.module_dir, ref));
-      return;
-    }
+    // Reported when a brand is looked up: a pipe that never needs the registry runs as before.
+    if (!m) registry_known_ = false;
+    if (!m) return;
     for (const auto& [brand, e] : m->brands) registry_[brand] = e.validate;
     return;
   }
@@ -73,7 +70,14 @@ void FnContext::load_registry(const PlanCfg& cfg) {
     for (const auto& [brand, e] : from_->brands) registry_[brand] = e.validate;
 }
 
-std::optional<std::string> FnContext::registry_validator(const std::string& brand) const {
+std::optional<std::string> FnContext::registry_validator(const std::string& brand) {
+  if (!registry_known_) {
+    if (!unknown_ref_reported_)
+      report(DiagId::kModuleMissing, "/1", "brand_registry_ref_v1 refers to unknown module_id " + json_quote(registry_ref_),
+             "load it with --module FILE or put it at " + x07::module_path(program_.module_dir, registry_ref_));
+    unknown_ref_reported_ = true;
+    return std::nullopt;
+  }
   if (const auto it = registry_.find(brand); it != registry_.end()) return it->second;
   if (const auto lib = x07::library_brand_validator(registry_ref_, brand)) return std::string(*lib);
   return std::nullopt;

@@ -29,8 +29,9 @@ class FnContext {
   std::optional<x07::ResolvedFn> resolve(const std::string& name, const std::string& pointer);
   // Loads the registry: brand_registry_ref_v1's module, else the pipe's own module.
   void load_registry(const PlanCfg& cfg);
-  // The registry's validator for `brand`, if any.
-  [[nodiscard]] std::optional<std::string> registry_validator(const std::string& brand) const;
+  // The registry's validator for `brand`, if any. An unknown brand_registry_ref_v1 module is
+  // reported here, once, at the cfg: only a pipe that needs the registry fails for it.
+  [[nodiscard]] std::optional<std::string> registry_validator(const std::string& brand);
   // A validator must be (bytes_view) -> result_i32 without brands; reports E_PIPE_BRAND_VALIDATOR_SIG.
   bool check_validator(const x07::ResolvedFn& fn, const std::string& brand, const std::string& pointer);
   [[nodiscard]] bool registry_known() const { return registry_known_; }
@@ -44,7 +45,8 @@ class FnContext {
   std::vector<Diagnostic>& out_;
   std::map<std::string, std::string> registry_;  // brand -> validator
   std::string registry_ref_;                    // brand_registry_ref_v1, when given
-  bool registry_known_ = true;
+  bool registry_known_ = true;   // false: brand_registry_ref_v1 names a module that is not found
+  bool unknown_ref_reported_ = false;
 };
 
 // Resolves the plan's stage functions; sets PlanStage::fn and Plan::uses_user_functions, and
