@@ -123,15 +123,18 @@ class DeframeU32le {
       ctx_->override_failure(id);
     } else {
       ctx_->fail(id);
+      failed_here_ = true;
     }
     return Flow::kHalt;
   }
 
-  // Downstream halted (or, in a dry pass, this stage failed): finish the item dry, once.
+  // An emit halted. If downstream failed, finish the item dry (once): an error of this stage later
+  // in the item takes precedence. If this stage failed (max_frames), that error stands: X07 stops
+  // its step at the first error.
   template <bool kDry>
   Flow halted(const std::uint8_t* p, const std::uint8_t* end) {
     if constexpr (!kDry) {
-      run</*kDry=*/true>(p, end);
+      if (!failed_here_) run</*kDry=*/true>(p, end);
     }
     return Flow::kHalt;
   }
@@ -149,6 +152,7 @@ class DeframeU32le {
   std::uint32_t need_ = 0;
   std::uint32_t have_ = 0;
   std::uint32_t frames_ = 0;
+  bool failed_here_ = false;  // the run's failure is this stage's own, not a downstream one
   std::vector<std::uint8_t> carry_;
 };
 

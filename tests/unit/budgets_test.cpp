@@ -213,6 +213,14 @@ TEST_CASE("precedence: a plugin-like stage's error later in the same item wins o
             "stream:deframe_frame_too_large");
 }
 
+TEST_CASE("precedence: a stage's own first error stands (found by the fuzzer)") {
+  // frame "a", then an empty frame over max_frames (83), then a header over max_frame_bytes (80):
+  // X07's step stops at the first error, 83; a later error in the same item must not replace it.
+  const std::string bytes("\x01\0\0\0a\0\0\0\0\x09\0\0\0", 13);
+  check_err(doc_of(pipe(CfgText{}, bytes_src(bytes), {deframe("[\"max_frame_bytes\", 8], [\"max_frames\", 1]")}, collect())),
+            83, "stream:deframe_max_frames");
+}
+
 TEST_CASE("take: stops after the current source item without flushing, flush happens when no surplus came") {
   // surplus inside the item: OK without the flush, so the unterminated "c" is never emitted
   const ResultDoc stopped = doc_of(pipe(CfgText{}, bytes_src("a\nb\nc"), {split(10, 64), take(1)}, collect()));
