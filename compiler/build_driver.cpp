@@ -20,8 +20,9 @@ namespace sluice {
 namespace fs = std::filesystem;
 namespace {
 
-// Optimised like the libraries it links; -DNDEBUG keeps assertions out of shipped pipelines.
-const std::vector<std::string> kCompileFlags = {"-std=c++20", "-O2", "-DNDEBUG"};
+// Optimised like the Release libraries it links (-O3); -DNDEBUG keeps assertions out of shipped
+// pipelines.
+const std::vector<std::string> kCompileFlags = {"-std=c++20", "-O3", "-DNDEBUG"};
 
 struct Captured {
   int status = -1;

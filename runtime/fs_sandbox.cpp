@@ -1,6 +1,8 @@
 #include "runtime/fs_sandbox.hpp"
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include <fcntl.h>
@@ -30,6 +32,31 @@ OpenedPath os_error(int e) {
   return r;
 }
 
+// For kernels without openat2 (before Linux 5.6) and tools that do not know it (valgrind):
+// resolve the path with realpath and check it is beneath the root's real path before opening.
+// Unlike openat2 this leaves a window between the check and the open, in which a concurrent
+// rename of a symlink could redirect it; the common case never takes this path.
+OpenedPath open_resolved_beneath(const FsRoot& root, const std::string& path, int flags) {
+  char root_real[PATH_MAX];
+  if (::realpath(root.dir.c_str(), root_real) == nullptr) return os_error(errno);
+  const std::string full = std::string(root_real) + "/" + path;
+  char resolved[PATH_MAX];
+  if (::realpath(full.c_str(), resolved) == nullptr) {
+    // A file still to be created (a sink's directory exists, its target may not) is checked
+    // through its parent by the caller; here the path itself must exist.
+    return os_error(errno);
+  }
+  const std::string_view base(root_real);
+  const std::string_view got(resolved);
+  const bool beneath = got == base || (got.size() > base.size() && got.substr(0, base.size()) == base &&
+                                       (base == "/" || got[base.size()] == '/'));
+  if (!beneath) return os_error(EXDEV);
+  OpenedPath r;
+  r.fd = ::open(resolved, flags | O_CLOEXEC);
+  if (r.fd < 0) return os_error(errno);
+  return r;
+}
+
 OpenedPath open_path(const FsRoot& root, const std::string& path, int flags) {
   OpenedPath r;
   if (!root.sandboxed) {
@@ -43,6 +70,7 @@ OpenedPath open_path(const FsRoot& root, const std::string& path, int flags) {
   r.fd = open_beneath(rootfd, path.c_str(), flags);
   const int e = errno;
   ::close(rootfd);
+  if (r.fd < 0 && e == ENOSYS) return open_resolved_beneath(root, path, flags);
   if (r.fd < 0) return os_error(e);
   return r;
 }
