@@ -39,8 +39,15 @@ void collect_refs(const JsonNode& n, std::vector<std::string>& module_ids) {
     if (n.items.size() == 2 && n.items[1].is_string() &&
         (n.is_form("std.stream.fn_v1") || n.is_form("validator")))
       module_ids.push_back(x07::module_of(n.items[1].text));
+    if (n.items.size() == 2 && n.items[1].is_form("bytes.lit") && n.is_form("brand_registry_ref_v1") &&
+        n.items[1].items.size() == 2 && n.items[1].items[1].is_string())
+      module_ids.push_back(n.items[1].items[1].text);
     if (n.items.size() == 2 && n.items[1].is_string() && n.is_form("brand_registry_ref_v1"))
       module_ids.push_back(n.items[1].text);
+    // A call in an expr_v1 argument: the module of a dotted head that is not a std name.
+    if (!n.items.empty() && n.items[0].is_string() && n.items[0].text.rfind("std.", 0) != 0 &&
+        n.items[0].text.find('.') != std::string::npos)
+      module_ids.push_back(x07::module_of(n.items[0].text));
     for (const JsonNode& k : n.items) collect_refs(k, module_ids);
   }
 }

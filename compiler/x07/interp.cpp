@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <new>
 
 #include "compiler/json_source.hpp"
@@ -95,6 +96,33 @@ std::vector<std::uint8_t> dec(std::uint64_t v, bool neg) {
   if (neg) t.insert(t.begin(), '-');
   return {t.begin(), t.end()};
 }
+
+// Frames are reused per thread and nesting level: no allocation per call once warm, and plans
+// may run on several threads at once (handles are shared, read-only).
+class FrameLease {
+ public:
+  explicit FrameLease(std::uint32_t nslots) {
+    if (frames().size() <= depth()) frames().push_back(std::make_unique<Frame>());
+    frame_ = frames()[depth()].get();
+    ++depth();
+    if (frame_->size() < nslots) frame_->resize(nslots);
+  }
+  ~FrameLease() { --depth(); }
+  FrameLease(const FrameLease&) = delete;
+  FrameLease& operator=(const FrameLease&) = delete;
+  Frame& frame() { return *frame_; }
+
+ private:
+  static std::vector<std::unique_ptr<Frame>>& frames() {
+    thread_local std::vector<std::unique_ptr<Frame>> f;
+    return f;
+  }
+  static std::size_t& depth() {
+    thread_local std::size_t d = 0;
+    return d;
+  }
+  Frame* frame_;
+};
 
 Value eval(const Node& n, Frame& f, EvalState& st);
 Value call_fn(const FnIr& fn, Frame& frame, EvalState& st);
@@ -250,6 +278,16 @@ Value builtin(const Node& n, Frame& f, EvalState& st) {
       r.buf = dec(static_cast<std::uint64_t>(v < 0 ? -v : v), v < 0);
       return r;
     }
+    case Builtin::kOptNone: {
+      Value r;
+      r.err = true;
+      return r;
+    }
+    case Builtin::kOptI32Some: return of_i32(a[0].i);
+    case Builtin::kOptBytesSome: return std::move(a[0]);
+    case Builtin::kOptIsSome: return of_i32(!a[0].err);
+    case Builtin::kOptI32UnwrapOr: return of_i32(a[0].err ? a[1].i : a[0].i);
+    case Builtin::kOptBytesUnwrapOr: return a[0].err ? std::move(a[1]) : std::move(a[0]);
     case Builtin::kParseU32Dec: {
       std::uint32_t v = 0;
       for (const std::uint8_t c : a[0].view) {
@@ -408,13 +446,15 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
     case Op::kBuiltin: return builtin(n, f, st);
     case Op::kNative: return native(n, f, st);
     case Op::kCall: {
-      Frame nf(n.callee->nslots);
-      for (std::size_t i = 0; i < n.kids.size(); ++i) {
-        nf[i] = eval(n.kids[i], f, st);
-        SLUICE_X07_RET;
-      }
       if (st.depth >= kMaxCallDepth)
         trap(n, "call depth over " + std::to_string(kMaxCallDepth) + " (runaway recursion in " + n.callee->name + ")");
+      FrameLease lease(n.callee->nslots);
+      Frame& nf = lease.frame();
+      for (std::size_t i = 0; i < n.kids.size(); ++i) {
+        Value v = eval(n.kids[i], f, st);
+        SLUICE_X07_RET;
+        nf[i] = std::move(v);
+      }
       return call_fn(*n.callee, nf, st);
     }
   }
@@ -435,11 +475,8 @@ Value call_fn(const FnIr& fn, Frame& frame, EvalState& st) {
 
 UserFnStatus entry(const void* ctx, UserFnIo& io) {
   const FnHandle& h = *static_cast<const FnHandle*>(ctx);
-  Frame local;
-  Frame& frame = h.busy ? local : h.frame;
-  const bool was_busy = h.busy;
-  h.busy = true;
-  if (frame.size() < h.fn->nslots) frame.resize(h.fn->nslots);
+  FrameLease lease(h.fn->nslots);
+  Frame& frame = lease.frame();
   frame[0].view = io.item;
   if (h.fn->params.size() > 1) frame[1].i = ScratchBuf::kHandle;
   EvalState st;
@@ -466,7 +503,6 @@ UserFnStatus entry(const void* ctx, UserFnIo& io) {
     status = UserFnStatus::kTrap;
     io.trap = "out of memory";
   }
-  h.busy = was_busy;
   return status;
 }
 

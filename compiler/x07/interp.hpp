@@ -39,13 +39,12 @@ struct EvalSettings {
   ByteView input;  // the program input seen as `input`
 };
 
-// A UserFn handle's context: the function and the settings; keeps a frame to reuse so that a
-// call that only reads views allocates nothing.
+// A UserFn handle's context: the function and the settings. Read-only once made, so one plan
+// may run on several threads; calls reuse per-thread frames, so a call that only reads views
+// allocates nothing.
 struct FnHandle {
   const FnIr* fn = nullptr;
   const EvalSettings* settings = nullptr;
-  mutable std::vector<Value> frame;
-  mutable bool busy = false;
 };
 
 // The handle for `h` (which must outlive it). The function's params must be (bytes_view) or

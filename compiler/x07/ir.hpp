@@ -51,6 +51,7 @@ enum class Builtin : std::uint8_t {
   kResBytesOk, kResBytesErr, kResBytesIsOk, kResBytesErrCode, kResBytesUnwrapOr,
   kScratchTryWrite, kScratchLen, kScratchCap, kScratchClear,
   kFmtU32Dec, kFmtS32Dec, kParseU32Dec,
+  kOptNone, kOptI32Some, kOptIsSome, kOptI32UnwrapOr, kOptBytesSome, kOptBytesUnwrapOr,
 };
 
 struct FnIr;

@@ -16,7 +16,7 @@ struct BuiltinSpec {
 
 // Spec x07-modules §2.4, §2.6, §2.7. Views are taken where X07 borrows, so a bytes or vec_u8
 // identifier passed there is not moved.
-const std::array<BuiltinSpec, 52> kBuiltins{{
+const std::array<BuiltinSpec, 60> kBuiltins{{
     {"bytes.alloc", Builtin::kBytesAlloc, Ty::kBytes, {Ty::kI32}},
     {"bytes.empty", Builtin::kBytesEmpty, Ty::kBytes, {}},
     {"bytes.len", Builtin::kBytesLen, Ty::kI32, {Ty::kView}},
@@ -69,6 +69,15 @@ const std::array<BuiltinSpec, 52> kBuiltins{{
     {"std.fmt.u32_to_dec", Builtin::kFmtU32Dec, Ty::kBytes, {Ty::kI32}},
     {"parse.u32_dec", Builtin::kParseU32Dec, Ty::kI32, {Ty::kView}},
     {"std.codec.write_u32_le", Builtin::kWriteU32, Ty::kBytes, {Ty::kI32}},
+    // Options: none is represented like an err (Value::err).
+    {"option_i32.none", Builtin::kOptNone, Ty::kOptI32, {}},
+    {"option_i32.some", Builtin::kOptI32Some, Ty::kOptI32, {Ty::kI32}},
+    {"option_i32.is_some", Builtin::kOptIsSome, Ty::kI32, {Ty::kOptI32}},
+    {"option_i32.unwrap_or", Builtin::kOptI32UnwrapOr, Ty::kI32, {Ty::kOptI32, Ty::kI32}},
+    {"option_bytes.none", Builtin::kOptNone, Ty::kOptBytes, {}},
+    {"option_bytes.some", Builtin::kOptBytesSome, Ty::kOptBytes, {Ty::kBytes}},
+    {"option_bytes.is_some", Builtin::kOptIsSome, Ty::kI32, {Ty::kOptBytes}},
+    {"option_bytes.unwrap_or", Builtin::kOptBytesUnwrapOr, Ty::kBytes, {Ty::kOptBytes, Ty::kBytes}},
 }};
 
 const BuiltinSpec* find_builtin(std::string_view name) {
@@ -96,6 +105,7 @@ class Checker {
   void add_local(const std::string& name, Ty ty) {
     if (scopes_.empty()) scopes_.emplace_back();
     scopes_.back().push_back({name, Local{nslots_++, ty}});
+    moved_.resize(nslots_, false);
   }
   [[nodiscard]] bool failed() const { return failed_; }
   [[nodiscard]] std::uint32_t nslots() const { return nslots_; }
@@ -180,6 +190,7 @@ class Checker {
       n.op = h == "set" ? Op::kSet : Op::kSet0;
       n.slot = l->slot;
       n.kids.push_back(want(x.items[2], arg_p(1), l->ty));
+      moved_[l->slot] = false;  // assigned again
       n.ty = h == "set0" || is_owned(l->ty) ? Ty::kI32 : l->ty;
       return n;
     }
@@ -187,11 +198,21 @@ class Checker {
       if (!arity(3, "condition, then, else")) return poison(x);
       n.op = Op::kIf;
       n.kids.push_back(want(x.items[1], arg_p(0), Ty::kI32));
+      const std::vector<bool> before = moved_;
       scopes_.emplace_back();
       n.kids.push_back(expr(x.items[2], arg_p(1)));
+      std::vector<bool> after_then = moved_;
+      moved_ = before;
+      moved_.resize(after_then.size(), false);
       scopes_.back().clear();
       n.kids.push_back(expr(x.items[3], arg_p(2)));
       scopes_.pop_back();
+      // A value moved on either path is moved after the if; a branch that returns does not count.
+      after_then.resize(moved_.size(), false);
+      for (std::size_t i = 0; i < moved_.size(); ++i) {
+        if (n.kids[1].ty == Ty::kNever) break;
+        moved_[i] = n.kids[2].ty == Ty::kNever ? after_then[i] : (moved_[i] || after_then[i]);
+      }
       const Ty a = n.kids[1].ty, b = n.kids[2].ty;
       if (a == Ty::kNever) n.ty = b;
       else if (b == Ty::kNever || a == b) n.ty = a;
@@ -219,9 +240,11 @@ class Checker {
         n.slot = nslots_ - 1;
       }
       n.kids.push_back(want(x.items[3], arg_p(2), Ty::kI32));
+      const std::uint32_t outer = nslots_;
       scopes_.emplace_back();
       n.kids.push_back(expr(x.items[4], arg_p(3)));
       scopes_.pop_back();
+      check_loop_moves(outer, x.items[4], arg_p(3));
       n.ty = Ty::kI32;
       return n;
     }
@@ -229,9 +252,11 @@ class Checker {
       if (!arity(2, "condition, body")) return poison(x);
       n.op = Op::kWhile;
       n.kids.push_back(want(x.items[1], arg_p(0), Ty::kI32));
+      const std::uint32_t outer = nslots_;
       scopes_.emplace_back();
       n.kids.push_back(expr(x.items[2], arg_p(1)));
       scopes_.pop_back();
+      check_loop_moves(outer, x.items[2], arg_p(1));
       n.ty = Ty::kI32;
       return n;
     }
@@ -319,7 +344,11 @@ class Checker {
           }
         }
         Node k = want(a, arg_p(i), t);
-        if ((b->id == Builtin::kResBytesIsOk || b->id == Builtin::kResBytesErrCode) && k.op == Op::kLocal) k.op = Op::kLocalPeek;
+        if ((b->id == Builtin::kResBytesIsOk || b->id == Builtin::kResBytesErrCode || b->id == Builtin::kOptIsSome) &&
+            k.op == Op::kLocal) {
+          k.op = Op::kLocalPeek;
+          moved_[k.slot] = false;
+        }
         n.kids.push_back(std::move(k));
         ++i;
       }
@@ -366,6 +395,18 @@ class Checker {
   std::vector<Scope> scopes_;
   std::uint32_t nslots_ = 0;
   bool failed_ = false;
+  std::vector<bool> moved_;  // per slot: an owned local whose value has been moved away
+
+  // A loop body that moves a value declared outside it without setting it again would move it
+  // twice on the next iteration.
+  void check_loop_moves(std::uint32_t outer, const JsonNode& body, const std::string& p) {
+    for (const Scope& sc : scopes_)
+      for (const auto& [name, l] : sc)
+        if (l.slot < outer && moved_[l.slot]) {
+          err(DiagId::kX07Moved, body, p, "the loop body moves " + json_quote(name) + " and does not set it again");
+          moved_[l.slot] = false;  // reported once
+        }
+  }
 
   void err(DiagId id, const JsonNode& at, const std::string& p, std::string msg) {
     failed_ = true;
@@ -394,6 +435,14 @@ class Checker {
       n.op = Op::kLocal;
       n.slot = l->slot;
       n.ty = l->ty;
+      if (moved_[l->slot]) {
+        err(DiagId::kX07Moved, x, p, "use of " + json_quote(x.text) + " after it was moved (" + std::string(ty_name(l->ty)) +
+                                         " values are moved when passed on; set it again or use a view)");
+        return poison(x);
+      }
+      // Moved when it stays a read of the whole value; coerce() and the inspecting builtins
+      // turn it back into a borrow.
+      if (is_owned(l->ty)) moved_[l->slot] = true;
       return n;
     }
     if (x.text == "input" && env_.has_input) {
@@ -409,6 +458,7 @@ class Checker {
     if (n.ty == want_ty || n.ty == Ty::kNever) return n;
     if (want_ty == Ty::kView && (n.ty == Ty::kBytes || n.ty == Ty::kVec)) {
       if (n.op == Op::kLocal) {
+        moved_[n.slot] = false;  // a borrow, not a move
         n.op = Op::kLocalView;
         n.ty = Ty::kView;
         return n;

@@ -9,7 +9,7 @@
 
 namespace sluice::x07 {
 
-enum class Ty : std::uint8_t { kI32, kBytes, kView, kVec, kResI32, kResBytes, kNever };
+enum class Ty : std::uint8_t { kI32, kBytes, kView, kVec, kResI32, kResBytes, kOptI32, kOptBytes, kNever };
 
 inline std::string_view ty_name(Ty t) {
   switch (t) {
@@ -19,6 +19,8 @@ inline std::string_view ty_name(Ty t) {
     case Ty::kVec: return "vec_u8";
     case Ty::kResI32: return "result_i32";
     case Ty::kResBytes: return "result_bytes";
+    case Ty::kOptI32: return "option_i32";
+    case Ty::kOptBytes: return "option_bytes";
     case Ty::kNever: return "never";
   }
   return "?";
@@ -31,12 +33,16 @@ inline std::optional<Ty> parse_ty(std::string_view s) {
   if (s == "vec_u8") return Ty::kVec;
   if (s == "result_i32") return Ty::kResI32;
   if (s == "result_bytes") return Ty::kResBytes;
+  if (s == "option_i32") return Ty::kOptI32;
+  if (s == "option_bytes") return Ty::kOptBytes;
   return std::nullopt;
 }
 
 // Owned values are moved when read where their own type is expected (spec §2.9).
-inline bool is_owned(Ty t) { return t == Ty::kBytes || t == Ty::kVec || t == Ty::kResBytes; }
+inline bool is_owned(Ty t) { return t == Ty::kBytes || t == Ty::kVec || t == Ty::kResBytes || t == Ty::kOptBytes; }
 // Types a brand may be attached to (spec §1.2).
-inline bool is_bytes_like(Ty t) { return t == Ty::kBytes || t == Ty::kView || t == Ty::kResBytes; }
+inline bool is_bytes_like(Ty t) {
+  return t == Ty::kBytes || t == Ty::kView || t == Ty::kResBytes || t == Ty::kOptBytes;
+}
 
 }  // namespace sluice::x07

@@ -1,0 +1,71 @@
+// Tests of compiler/x07/library: the X7SL v1 validator of x07-pipes §10 (every error code in its
+// order and the spec's examples), std.str.validate_v1, std.parse.u32_dec and the maps/filters.
+#include <doctest/doctest.h>
+
+#include "compiler/x07/library.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace sluice;
+using namespace sluice::x07;
+
+namespace {
+
+UserFnIo call(std::string_view name, std::string_view item, std::vector<std::uint8_t>* out = nullptr) {
+  const LibraryFn* f = find_library_fn(name);
+  REQUIRE(f != nullptr);
+  UserFnIo io;
+  io.item = ByteView::of(item);
+  io.out = out;
+  CHECK(f->entry(nullptr, io) == UserFnStatus::kOk);
+  return io;
+}
+
+std::string bytes_of(const std::string& hex) {
+  const auto b = test::from_hex(hex);
+  return {b.begin(), b.end()};
+}
+
+}  // namespace
+
+TEST_CASE("x07 library: X7SL v1 validation, in the spec's order") {
+  const auto x7sl = [](const std::string& hex) { return validate_x7sl(ByteView::of(bytes_of(hex))); };
+  CHECK(x7sl("58375300") == std::pair<bool, std::int32_t>{true, 0x7E510001});
+  CHECK(x7sl("583753") == std::pair<bool, std::int32_t>{true, 0x7E510001});
+  CHECK(x7sl("58375359" "01000000" "00000000") == std::pair<bool, std::int32_t>{true, 0x7E510004});
+  CHECK(x7sl("5837534c" "02000000" "00000000") == std::pair<bool, std::int32_t>{true, 0x7E510002});
+  CHECK(x7sl("5837534c" "01000000" "01000000") == std::pair<bool, std::int32_t>{true, 0x7E510003});
+  // The spec's examples: "a\nb\n" lines, empty input, "\n".
+  CHECK(x7sl("5837534c" "01000000" "02000000" "00000000" "01000000" "02000000" "01000000") == std::pair<bool, std::int32_t>{false, 2});
+  CHECK(x7sl("5837534c" "01000000" "01000000" "00000000" "00000000") == std::pair<bool, std::int32_t>{false, 1});
+  // Through the library entry point.
+  const UserFnIo io = call("std.text.slices.validate_v1", bytes_of("5837534c" "01000000" "00000000"));
+  CHECK_FALSE(io.is_err);
+  CHECK(io.value == 0);
+}
+
+TEST_CASE("x07 library: UTF-8, parse and the maps") {
+  CHECK(call("std.text.utf8.is_valid", "h\xc3\xa9").value == 1);
+  CHECK(call("std.text.utf8.is_valid", "\xc0\x80").value == 0);       // overlong
+  CHECK(call("std.text.utf8.is_valid", "\xed\xa0\x80").value == 0);   // surrogate
+  const UserFnIo bad = call("std.str.validate_v1", "\xff");
+  CHECK(bad.is_err);
+  CHECK(bad.value == 1431193656);
+  CHECK_FALSE(call("std.str.validate_v1", "ok").is_err);
+  CHECK(call("std.parse.u32_dec", " 42\t").value == 42);
+  CHECK(call("std.parse.u32_dec", "").value == 1);
+  CHECK(call("std.parse.u32_dec", "4x").value == 2);
+  CHECK(call("std.parse.u32_dec", "4294967296").value == 3);
+  CHECK(call("std.parse.u32_dec", "4294967295").value == -1);
+  CHECK(call("std.bytes.len", "abc").value == 3);
+  CHECK(call("std.bytes.max_u8", "abz").value == 'z');
+  CHECK(call("std.hash.fnv1a32_view", "abc").value == static_cast<std::int32_t>(0x1a47e90bu));
+  std::vector<std::uint8_t> out;
+  call("std.codec.hex_encode_v1", "\x01\xab", &out);
+  CHECK(std::string(out.begin(), out.end()) == "01ab");
+  call("std.bytes.reverse", "abc", &out);
+  CHECK(std::string(out.begin(), out.end()) == "cba");
+  call("std.text.utf8.validate_or_empty", "\xff", &out);
+  CHECK(out.empty());
+  CHECK(library_brand_validator("std.str", "std.str.utf8_v1") == std::optional<std::string_view>("std.str.validate_v1"));
+  CHECK_FALSE(library_brand_validator("std.str", "other").has_value());
+}
