@@ -63,21 +63,8 @@ std::string make_plan_function(const Plan& plan) {
   const PlanCfg& c = plan.cfg;
   std::string out = "sluice::Plan make_plan() {\n  sluice::Plan p;\n";
   out += "  p.world = *sluice::parse_world(" + cpp_literal(world_name(plan.world)) + ");\n";
-  const std::pair<const char*, std::int32_t> ints[] = {
-      {"chunk_max_bytes", c.chunk_max_bytes},
-      {"bufread_cap_bytes", c.bufread_cap_bytes},
-      {"max_in_bytes", c.max_in_bytes},
-      {"max_out_bytes", c.max_out_bytes},
-      {"max_items", c.max_items},
-      {"max_steps", c.max_steps},
-      {"emit_payload", c.emit_payload},
-      {"emit_stats", c.emit_stats},
-      {"allow_nondet_v1", c.allow_nondet_v1},
-      {"typecheck_item_brands_v1", c.typecheck_item_brands_v1},
-      {"auto_require_brand_v1", c.auto_require_brand_v1},
-      {"verify_produced_brands_v1", c.verify_produced_brands_v1},
-  };
-  for (const auto& [name, value] : ints) out += "  p.cfg." + std::string(name) + " = " + std::to_string(value) + ";\n";
+  for (const auto& [name, value] : c.int_fields())
+    out += "  p.cfg." + std::string(name) + " = " + std::to_string(value) + ";\n";
   if (c.max_steps_given) out += "  p.cfg.max_steps_given = true;\n";
   if (c.brand_registry_ref_v1) out += "  p.cfg.brand_registry_ref_v1 = " + cpp_string(*c.brand_registry_ref_v1) + ";\n";
   out += plan_stage("p.source", plan.source);

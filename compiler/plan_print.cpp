@@ -58,28 +58,13 @@ Json args_json(const PlanStage& st) {
 
 std::string id_of(const PlanStage& st) { return st.spec ? std::string(st.spec->id) : std::string("?"); }
 
-// Every PlanCfg field, in spec §3 order, for both renderings.
-std::vector<std::pair<std::string_view, std::int32_t>> cfg_ints(const PlanCfg& c) {
-  return {{"chunk_max_bytes", c.chunk_max_bytes},
-          {"bufread_cap_bytes", c.bufread_cap_bytes},
-          {"max_in_bytes", c.max_in_bytes},
-          {"max_out_bytes", c.max_out_bytes},
-          {"max_items", c.max_items},
-          {"max_steps", c.max_steps},
-          {"emit_payload", c.emit_payload},
-          {"emit_stats", c.emit_stats},
-          {"allow_nondet_v1", c.allow_nondet_v1},
-          {"typecheck_item_brands_v1", c.typecheck_item_brands_v1},
-          {"auto_require_brand_v1", c.auto_require_brand_v1},
-          {"verify_produced_brands_v1", c.verify_produced_brands_v1}};
-}
 
 }  // namespace
 
 std::string plan_to_text(const Plan& plan) {
   std::string out = "plan " + plan.file + " (world " + std::string(world_name(plan.world)) + ")\n";
   out += "cfg:";
-  for (const auto& [name, value] : cfg_ints(plan.cfg)) {
+  for (const auto& [name, value] : plan.cfg.int_fields()) {
     out.append(" ").append(name).append("=").append(std::to_string(value));
     if (name == "max_steps" && !plan.cfg.max_steps_given) out += " (derived)";
   }
@@ -104,7 +89,7 @@ std::string plan_to_json(const Plan& plan) {
   j["file"] = plan.file;
   j["world"] = std::string(world_name(plan.world));
   Json cfg = Json::object();
-  for (const auto& [name, value] : cfg_ints(plan.cfg)) cfg[std::string(name)] = value;
+  for (const auto& [name, value] : plan.cfg.int_fields()) cfg[std::string(name)] = value;
   cfg["max_steps_given"] = plan.cfg.max_steps_given;
   cfg["brand_registry_ref_v1"] =
       plan.cfg.brand_registry_ref_v1 ? Json(*plan.cfg.brand_registry_ref_v1) : Json(nullptr);

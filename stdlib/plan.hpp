@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/bytes.hpp"
@@ -74,6 +75,23 @@ struct PlanCfg {
   std::int32_t auto_require_brand_v1 = 0;
   std::int32_t verify_produced_brands_v1 = 0;
   std::optional<std::string> brand_registry_ref_v1;
+
+  // Every integer value with its descriptor key, in spec §3 order: what plan renderings and the
+  // C++ backend write out.
+  [[nodiscard]] std::vector<std::pair<std::string_view, std::int32_t>> int_fields() const {
+    return {{"chunk_max_bytes", chunk_max_bytes},
+            {"bufread_cap_bytes", bufread_cap_bytes},
+            {"max_in_bytes", max_in_bytes},
+            {"max_out_bytes", max_out_bytes},
+            {"max_items", max_items},
+            {"max_steps", max_steps},
+            {"emit_payload", emit_payload},
+            {"emit_stats", emit_stats},
+            {"allow_nondet_v1", allow_nondet_v1},
+            {"typecheck_item_brands_v1", typecheck_item_brands_v1},
+            {"auto_require_brand_v1", auto_require_brand_v1},
+            {"verify_produced_brands_v1", verify_produced_brands_v1}};
+  }
 
   // The runtime cfg check of spec §3: false means every run returns ERR 1 stream:cfg_invalid.
   [[nodiscard]] bool runtime_valid() const {

@@ -82,45 +82,57 @@ int cmd_check(const std::vector<std::string>& files, const std::string& world_id
   return errors ? kExitRejected : kExitOk;
 }
 
-int cmd_plan(const std::string& file, const std::string& world_id, const std::string& format) {
+// Compiles one pipe file for a command that needs a plan: prints its diagnostics and, when there
+// is no plan, sets `status` to the exit status to return (usage for an unknown world, rejected
+// for a descriptor with errors).
+std::optional<Plan> compile_for_command(const std::string& file, const std::string& world_id, int& status) {
   const auto world = world_or_usage(world_id);
-  if (!world) return kExitUsage;
+  if (!world) {
+    status = kExitUsage;
+    return std::nullopt;
+  }
   CompileResult r = compile_pipe_file(file, compile_options(*world));
   print_diagnostics(r.diagnostics);
-  if (!r.ok()) return kExitRejected;
-  std::cout << (format == "json" ? plan_to_json(*r.plan) : plan_to_text(*r.plan));
+  if (!r.ok()) {
+    status = kExitRejected;
+    return std::nullopt;
+  }
+  return std::move(r.plan);
+}
+
+int cmd_plan(const std::string& file, const std::string& world_id, const std::string& format) {
+  int status = kExitOk;
+  const std::optional<Plan> plan = compile_for_command(file, world_id, status);
+  if (!plan) return status;
+  std::cout << (format == "json" ? plan_to_json(*plan) : plan_to_text(*plan));
   return kExitOk;
 }
 
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
             std::uint32_t page_size, const std::string& read_mode) {
-  const auto world = world_or_usage(world_id);
-  if (!world) return kExitUsage;
-  CompileResult r = compile_pipe_file(file, compile_options(*world));
-  print_diagnostics(r.diagnostics);
-  if (!r.ok()) return kExitRejected;
+  int status = kExitOk;
+  const std::optional<Plan> plan = compile_for_command(file, world_id, status);
+  if (!plan) return status;
 
   RunOptions opts;
   opts.env.fs_root.dir = root;
   opts.env.read_mode = read_mode == "mmap" ? ReadMode::kMmap : ReadMode::kRead;
   opts.page_size = page_size;
-  const RunOutcome out = run_plan(*r.plan, opts);
+  const RunOutcome out = run_plan(*plan, opts);
   EmitMode mode = EmitMode::kSummary;
   parse_emit_mode(emit, mode);  // CLI11 has already checked the value
   return report_outcome(out, mode);
 }
 
 int cmd_emit_cpp(const std::string& file, const std::string& world_id, const std::string& output) {
-  const auto world = world_or_usage(world_id);
-  if (!world) return kExitUsage;
-  CompileResult r = compile_pipe_file(file, compile_options(*world));
-  print_diagnostics(r.diagnostics);
-  if (!r.ok()) return kExitRejected;
-  if (r.plan->uses_user_functions) {
+  int status = kExitOk;
+  const std::optional<Plan> plan = compile_for_command(file, world_id, status);
+  if (!plan) return status;
+  if (plan->uses_user_functions) {
     std::cerr << "sluice: emit-cpp: " << kNoUserFunctionsYet << "\n";
     return kExitUsage;
   }
-  const std::string cpp = emit_cpp(*r.plan);
+  const std::string cpp = emit_cpp(*plan);
   if (output.empty() || output == "-") {
     std::fwrite(cpp.data(), 1, cpp.size(), stdout);
     return kExitOk;
@@ -129,8 +141,8 @@ int cmd_emit_cpp(const std::string& file, const std::string& world_id, const std
   const std::string tmp = output + ".sluice-tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   const bool ok = f != nullptr && std::fwrite(cpp.data(), 1, cpp.size(), f) == cpp.size();
-  if (f != nullptr && std::fclose(f) != 0) return kExitUsage;
-  if (!ok || std::rename(tmp.c_str(), output.c_str()) != 0) {
+  const bool closed = f != nullptr && std::fclose(f) == 0;
+  if (!ok || !closed || std::rename(tmp.c_str(), output.c_str()) != 0) {
     std::remove(tmp.c_str());
     std::cerr << "sluice: cannot write " << output << ": " << std::strerror(errno) << "\n";
     return kExitUsage;
@@ -139,16 +151,14 @@ int cmd_emit_cpp(const std::string& file, const std::string& world_id, const std
 }
 
 int cmd_build(const std::string& file, const std::string& world_id, const BuildOptions& options, bool verbose) {
-  const auto world = world_or_usage(world_id);
-  if (!world) return kExitUsage;
-  CompileResult r = compile_pipe_file(file, compile_options(*world));
-  print_diagnostics(r.diagnostics);
-  if (!r.ok()) return kExitRejected;
-  if (r.plan->uses_user_functions) {
+  int status = kExitOk;
+  const std::optional<Plan> plan = compile_for_command(file, world_id, status);
+  if (!plan) return status;
+  if (plan->uses_user_functions) {
     std::cerr << "sluice: build failed: " << kNoUserFunctionsYet << "\n";
     return kExitBuildFailed;
   }
-  const BuildResult b = build_executable(*r.plan, options);
+  const BuildResult b = build_executable(*plan, options);
   if (!b.ok) {
     std::cerr << "sluice: build failed: " << b.message << "\n";
     return kExitBuildFailed;
