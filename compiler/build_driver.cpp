@@ -156,7 +156,14 @@ Toolchain locate_toolchain(const std::string& cxx_override) {
 BuildResult build_executable(const Plan& plan, const BuildOptions& options) {
   BuildResult r;
   const Toolchain tc = locate_toolchain(options.cxx);
-  const std::string cpp = emit_cpp(plan);
+  EmitOptions emit_options;
+  std::string emit_error;
+  const std::optional<std::string> emitted = emit_cpp(plan, emit_options, emit_error);
+  if (!emitted) {
+    r.message = emit_error;
+    return r;
+  }
+  const std::string& cpp = *emitted;
 
   const Captured version = run_capture({tc.cxx, "--version"});
   if (version.exec_errno != 0 || version.status != 0) {

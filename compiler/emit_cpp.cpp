@@ -119,7 +119,12 @@ std::string plan_hash(const Plan& plan) {
   return xxh64_hex(plan_to_json(anonymous));
 }
 
-std::string emit_cpp(const Plan& plan) {
+std::optional<std::string> emit_cpp(const Plan& plan, const EmitOptions& options, std::string& error) {
+  (void)options;
+  if (plan.uses_user_functions) {
+    error = "this pipe calls user functions (std.stream.fn_v1), which the C++ backend does not compile yet";
+    return std::nullopt;
+  }
   const std::string hash = plan_hash(plan);
   std::set<std::string_view> headers{"runtime/exe_main.hpp", "runtime/executor.hpp", "stdlib/catalog.hpp",
                                      "stdlib/sink/sink_entry.hpp", "stdlib/stage_configs.hpp"};

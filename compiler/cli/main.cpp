@@ -27,10 +27,6 @@ using namespace sluice;
 // `sluice build` only: the C++ compiler failed or could not be run.
 constexpr int kExitBuildFailed = 5;
 
-constexpr const char* kNoUserFunctionsYet =
-    "this pipe calls user functions (std.stream.fn_v1), which the C++ backend does not compile yet; "
-    "run it with `sluice run` (see docs/build.md)";
-
 void print_diagnostics(const std::vector<Diagnostic>& diags) {
   for (const Diagnostic& d : diags) std::cerr << format_text(d) << "\n";
 }
@@ -62,6 +58,8 @@ CompileOptions compile_options(World world) {
   }
   return o;
 }
+
+EmitOptions emit_options() { return EmitOptions{}; }
 
 int cmd_check(const std::vector<std::string>& files, const std::string& world_id, const std::string& format) {
   const auto world = world_or_usage(world_id);
@@ -128,11 +126,13 @@ int cmd_emit_cpp(const std::string& file, const std::string& world_id, const std
   int status = kExitOk;
   const std::optional<Plan> plan = compile_for_command(file, world_id, status);
   if (!plan) return status;
-  if (plan->uses_user_functions) {
-    std::cerr << "sluice: emit-cpp: " << kNoUserFunctionsYet << "\n";
+  std::string error;
+  const std::optional<std::string> emitted = emit_cpp(*plan, emit_options(), error);
+  if (!emitted) {
+    std::cerr << "sluice: emit-cpp: " << error << "\n";
     return kExitUsage;
   }
-  const std::string cpp = emit_cpp(*plan);
+  const std::string& cpp = *emitted;
   if (output.empty() || output == "-") {
     std::fwrite(cpp.data(), 1, cpp.size(), stdout);
     return kExitOk;
@@ -154,10 +154,6 @@ int cmd_build(const std::string& file, const std::string& world_id, const BuildO
   int status = kExitOk;
   const std::optional<Plan> plan = compile_for_command(file, world_id, status);
   if (!plan) return status;
-  if (plan->uses_user_functions) {
-    std::cerr << "sluice: build failed: " << kNoUserFunctionsYet << "\n";
-    return kExitBuildFailed;
-  }
   const BuildResult b = build_executable(*plan, options);
   if (!b.ok) {
     std::cerr << "sluice: build failed: " << b.message << "\n";
@@ -227,6 +223,7 @@ int main(int argc, char** argv) {
   emit->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   emit->add_option("--world", emit_world, world_help);
   emit->add_option("-o,--output", emit_output, "output file (default: stdout)");
+  emit->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
 
   std::string build_file, build_world = "run-os-sandboxed";
   BuildOptions build_opts;
@@ -236,6 +233,8 @@ int main(int argc, char** argv) {
   build->add_option("-o,--output", build_opts.output, "the executable to write")->required();
   build->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   build->add_option("--world", build_world, world_help + "; fixed at build time");
+  build->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty); "
+                    "the executable then requires the same --input when they read it")->check(CLI::ExistingFile);
   build->add_option("--cxx", build_opts.cxx, "C++ compiler (default: $CXX, else the one sluice was configured with)");
   build->add_option("--cxxflag", build_opts.extra_flags, "an extra compiler flag (repeatable)");
   build->add_option("--cache-dir", build_opts.cache_dir,

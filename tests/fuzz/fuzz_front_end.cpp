@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (r.plan) {
     (void)sluice::plan_to_text(*r.plan);
     (void)sluice::plan_to_json(*r.plan);
-    if (!r.plan->uses_user_functions) (void)sluice::emit_cpp(*r.plan);
+    std::string error;
+    (void)sluice::emit_cpp(*r.plan, sluice::EmitOptions{}, error);
   }
   return 0;
 }
