@@ -3,31 +3,12 @@
 #include <set>
 #include <string_view>
 
+#include "compiler/emit_x07.hpp"
 #include "compiler/plan_print.hpp"
 #include "runtime/plan_hash.hpp"
 
 namespace sluice {
 namespace {
-
-// A C++ string literal for arbitrary bytes: printable ASCII as is, everything else as a
-// three-digit octal escape (unlike \x, it cannot swallow the characters that follow).
-std::string cpp_literal(std::string_view bytes) {
-  std::string out = "\"";
-  for (unsigned char c : bytes) {
-    if (c == '"' || c == '\\' || c == '?') {
-      out.push_back('\\');
-      out.push_back(static_cast<char>(c));
-    } else if (c >= 0x20 && c < 0x7f) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('\\');
-      out.push_back(static_cast<char>('0' + ((c >> 6) & 7)));
-      out.push_back(static_cast<char>('0' + ((c >> 3) & 7)));
-      out.push_back(static_cast<char>('0' + (c & 7)));
-    }
-  }
-  return out + "\"";
-}
 
 std::string cpp_string(std::string_view bytes) {
   return "std::string(" + cpp_literal(bytes) + ", " + std::to_string(bytes.size()) + ")";
@@ -59,7 +40,7 @@ std::string plan_stage(const std::string& target, const PlanStage& s) {
   return out;
 }
 
-std::string make_plan_function(const Plan& plan) {
+std::string make_plan_function(const Plan& plan, const std::vector<std::string>& stage_fns) {
   const PlanCfg& c = plan.cfg;
   std::string out = "sluice::Plan make_plan() {\n  sluice::Plan p;\n";
   out += "  p.world = *sluice::parse_world(" + cpp_literal(world_name(plan.world)) + ");\n";
@@ -69,18 +50,22 @@ std::string make_plan_function(const Plan& plan) {
   if (c.brand_registry_ref_v1) out += "  p.cfg.brand_registry_ref_v1 = " + cpp_string(*c.brand_registry_ref_v1) + ";\n";
   out += plan_stage("p.source", plan.source);
   out += "  p.chain.resize(" + std::to_string(plan.chain.size()) + ");\n";
-  for (std::size_t i = 0; i < plan.chain.size(); ++i)
+  for (std::size_t i = 0; i < plan.chain.size(); ++i) {
     out += plan_stage("p.chain[" + std::to_string(i) + "]", plan.chain[i]);
+    if (!stage_fns[i].empty()) out += "  p.chain[" + std::to_string(i) + "].fn = " + stage_fns[i] + ";\n";
+  }
   out += plan_stage("p.sink", plan.sink);
   if (plan.sink_u32frames) out += "  p.sink_u32frames = true;\n";
   out += "  return p;\n}\n";
   return out;
 }
 
-std::string run_function(const Plan& plan) {
+std::string run_function(const Plan& plan, bool has_x07) {
   std::string out =
-      "sluice::RunOutcome run(const sluice::RunEnv& host, std::uint32_t page_size) {\n"
-      "  static const sluice::Plan plan = make_plan();\n"
+      "sluice::RunOutcome run(const sluice::RunEnv& host, std::uint32_t page_size, sluice::ByteView input) {\n"
+      "  static const sluice::Plan plan = make_plan();\n";
+  out += has_x07 ? "  g_input = input;\n" : "  (void)input;\n";
+  out +=
       "  // X07 replaces the whole pipe with a constant ERR 1 doc when the cfg fails its runtime check.\n"
       "  if (!plan.cfg.runtime_valid()) return sluice::outcome_cfg_invalid();\n"
       "  sluice::PagePool pool(page_size);\n"
@@ -120,17 +105,17 @@ std::string plan_hash(const Plan& plan) {
 }
 
 std::optional<std::string> emit_cpp(const Plan& plan, const EmitOptions& options, std::string& error) {
-  (void)options;
-  if (plan.uses_user_functions) {
-    error = "this pipe calls user functions (std.stream.fn_v1), which the C++ backend does not compile yet";
-    return std::nullopt;
-  }
-  const std::string hash = plan_hash(plan);
-  std::set<std::string_view> headers{"runtime/exe_main.hpp", "runtime/executor.hpp", "stdlib/catalog.hpp",
-                                     "stdlib/sink/sink_entry.hpp", "stdlib/stage_configs.hpp"};
-  headers.insert(plan.source.spec->cpp_header);
-  for (const PlanStage& s : plan.chain) headers.insert(s.spec->cpp_header);
-  headers.insert(plan.sink.spec->cpp_header);
+  const std::optional<X07Translation> x07 = translate_x07(plan, options.native_modules, error);
+  if (!x07) return std::nullopt;
+  // The functions' code is part of what the executable does, so the hash covers it too.
+  const std::string hash = x07->code.empty() ? plan_hash(plan) : xxh64_hex(plan_hash(plan) + "\n" + x07->code);
+  std::set<std::string> headers{"runtime/exe_main.hpp", "runtime/executor.hpp", "stdlib/catalog.hpp",
+                                "stdlib/sink/sink_entry.hpp", "stdlib/stage_configs.hpp"};
+  headers.insert(std::string(plan.source.spec->cpp_header));
+  for (const PlanStage& s : plan.chain) headers.insert(std::string(s.spec->cpp_header));
+  headers.insert(std::string(plan.sink.spec->cpp_header));
+  std::set<std::string> system_headers{"<cstdint>", "<string>"};
+  for (const std::string& h : x07->headers) (h.front() == '<' ? system_headers : headers).insert(h);
 
   std::string chain = std::string(plan.source.spec->id);
   for (const PlanStage& s : plan.chain) chain += " -> " + std::string(s.spec->id);
@@ -143,15 +128,21 @@ std::optional<std::string> emit_cpp(const Plan& plan, const EmitOptions& options
   out += "// plan-hash: xxh64:" + hash + "\n";
   out += "// sluice-version: " SLUICE_VERSION "\n";
   out += "// world: " + std::string(world_name(plan.world)) + "\n";
-  out += "// chain: " + chain + "\n\n";
-  out += "#include <cstdint>\n#include <string>\n\n";
-  for (std::string_view h : headers) out += "#include \"" + std::string(h) + "\"\n";
-  out += "\nnamespace {\n\n";
-  out += make_plan_function(plan);
+  out += "// chain: " + chain + "\n";
+  if (options.native_modules > 0)
+    out += "// native modules: " + std::to_string(options.native_modules) +
+           " (compile module i with -DSLUICE_NATIVE_MODULE_SYMBOL=sluice_native_module_v1_<i> and link it)\n";
   out += "\n";
-  out += run_function(plan);
+  for (const std::string& h : system_headers) out += "#include " + h + "\n";
+  out += "\n";
+  for (const std::string& h : headers) out += "#include \"" + h + "\"\n";
+  out += "\nnamespace {\n\n";
+  if (!x07->code.empty()) out += x07->code + "\n";
+  out += make_plan_function(plan, x07->stage_fns);
+  out += "\n";
+  out += run_function(plan, !x07->code.empty());
   out += "\nconst sluice::ExeInfo kInfo{" + cpp_literal(chain) + ", " + cpp_literal(world_name(plan.world)) + ", " +
-         cpp_literal("xxh64:" + hash) + ", " + cpp_literal(SLUICE_VERSION) + "};\n";
+         cpp_literal("xxh64:" + hash) + ", " + cpp_literal(SLUICE_VERSION) + ", " + cpp_literal(plan.input_digest) + "};\n";
   out += "\n}  // namespace\n\nint main(int argc, char** argv) { return sluice::exe_main(argc, argv, kInfo, &run); }\n";
   return out;
 }

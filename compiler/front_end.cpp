@@ -15,6 +15,7 @@
 #include "compiler/x07/interp.hpp"
 #include "compiler/x07/module.hpp"
 #include "compiler/x07/program.hpp"
+#include "runtime/plan_hash.hpp"
 
 namespace sluice {
 namespace {
@@ -139,11 +140,14 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
     return program->resolve_call(name, entry, x07::RefSite{file, &at, pointer}, diags);
   };
   EntryLocals locals;
+  // Whether a value the plan holds was computed from `input` (Plan::input_digest).
+  bool values_read_input = false;
   for (std::size_t i = 0; i < lets.size(); ++i) {
     const JsonNode& l = *lets[i];
     const std::string p = "/solve/" + std::to_string(i + 1) + "/2";
     const auto ir = x07::check_expr_ir(l.items[2], p, locals.types, x07::Ty::kNever, env);
     if (!ir) return result;
+    values_read_input = values_read_input || x07::reads_input(ir->node);
     x07::EvalResult r = x07::eval_expr(*ir, locals.values, program->settings());
     if (r.status != UserFnStatus::kOk) {
       diags.push_back(make_diagnostic(DiagId::kExprTrap, file, l.pos.line, l.pos.column, p, "the let trapped: " + r.trap));
@@ -168,6 +172,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
                                         std::string(what) + ": the expression does not check"));
       return std::nullopt;
     }
+    values_read_input = values_read_input || x07::reads_input(ir->node);
     x07::EvalResult r = x07::eval_expr(*ir, locals.values, program->settings());
     if (r.status != UserFnStatus::kOk) {
       diags.push_back(make_diagnostic(DiagId::kExprTrap, file, x.pos.line, x.pos.column, base + pointer,
@@ -193,6 +198,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
         for (PlanStage& st : plan.chain) st.pointer = base + st.pointer;
       }
       plan.user_fn_owner = program;
+      if (values_read_input) plan.input_digest = xxh64_hex(options.input);
       result.plan = std::move(plan);
     }
   }

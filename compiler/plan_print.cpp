@@ -112,6 +112,8 @@ std::string plan_to_json(const Plan& plan) {
                          {"pointer", st.pointer}});
   }
   j["chain"] = std::move(chain);
+  // Only for plans whose values were computed from `input` (an entry module's lets, expr_v1).
+  if (!plan.input_digest.empty()) j["input_digest"] = "xxh64:" + plan.input_digest;
   j["sink"] = Json{{"id", id_of(plan.sink)},
                    {"args", args_json(plan.sink)},
                    {"in_brand", plan.sink.in_brand},

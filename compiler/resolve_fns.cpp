@@ -1,6 +1,6 @@
 #include "compiler/resolve_fns.hpp"
 
-#include "compiler/x07/library.hpp"
+#include "stdlib/x07/library.hpp"
 
 namespace sluice {
 namespace {

@@ -1,5 +1,6 @@
 #include "runtime/exe_main.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "runtime/page_pool.hpp"
+#include "runtime/plan_hash.hpp"
 #include "runtime/run_report.hpp"
 
 namespace sluice {
@@ -21,12 +23,14 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "%s: a compiled sluice pipeline (world %s, plan %s, sluice %s)\n  %s\n"
       "\n"
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
+      "          [--input FILE]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
       "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
       "                    object; summary (default): a short report on stderr\n"
       "  --page-size N     input page size in bytes (default 65536); results never depend on it\n"
       "  --read-mode MODE  read (default: read(2) into pool pages) or mmap\n"
+      "  --input FILE      the program input x07 functions see as `input` (default: empty)\n"
       "\n"
       "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap.\n",
       argv0, info.world, info.plan_hash, info.sluice_version, info.chain, argv0);
@@ -37,6 +41,21 @@ int usage(const char* argv0, const std::string& msg) {
   return kExitUsage;
 }
 
+bool read_whole_file(const std::string& path, std::string& out, std::string& why) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    why = std::strerror(errno);
+    return false;
+  }
+  char buf[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  if (failed) why = std::strerror(errno ? errno : EIO);
+  std::fclose(f);
+  return !failed;
+}
+
 }  // namespace
 
 int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
@@ -44,6 +63,7 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
   RunEnv env;
   EmitMode emit = EmitMode::kSummary;
   std::uint32_t page_size = kDefaultPageSize;
+  std::string input;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--help" || a == "-h") {
@@ -69,6 +89,10 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
       if (end == nullptr || *end != '\0' || n == 0 || n > (1ul << 30))
         return usage(argv0, "--page-size: expected 1..1073741824, got " + std::string(v));
       page_size = static_cast<std::uint32_t>(n);
+    } else if (a == "--input") {
+      std::string why;
+      input.clear();
+      if (!read_whole_file(std::string(v), input, why)) return usage(argv0, "--input: cannot read " + std::string(v) + ": " + why);
     } else if (a == "--read-mode") {
       if (v == "read") env.read_mode = ReadMode::kRead;
       else if (v == "mmap") env.read_mode = ReadMode::kMmap;
@@ -77,8 +101,11 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
       return usage(argv0, "unknown option: " + std::string(a));
     }
   }
+  if (info.input_digest[0] != '\0' && xxh64_hex(input) != info.input_digest)
+    return usage(argv0, std::string("this pipeline's values were computed at build time from a different input ") +
+                            "(xxh64:" + info.input_digest + "); pass that --input, or rebuild with sluice build --input FILE");
   try {
-    return report_outcome(run(env, page_size), emit);
+    return report_outcome(run(env, page_size, ByteView::of(input)), emit);
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "sluice: trap:out_of_memory\n");
     return kExitTrap;

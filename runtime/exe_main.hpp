@@ -1,9 +1,10 @@
 // The main of a compiled pipeline executable: the run flags of `sluice run` (--root, --emit,
-// --page-size, --read-mode), --help and --version, the same reporting and exit statuses.
+// --page-size, --read-mode, --input), --help and --version, the same reporting and exit statuses.
 #pragma once
 
 #include <cstdint>
 
+#include "runtime/bytes.hpp"
 #include "runtime/executor.hpp"
 #include "runtime/run_env.hpp"
 
@@ -14,9 +15,13 @@ struct ExeInfo {
   const char* world;           // the world it was checked and built for
   const char* plan_hash;       // xxh64 of the plan
   const char* sluice_version;
+  // xxh64 of the input the plan's values were computed from when they read `input`, else "":
+  // the executable then refuses a different --input (those values would be wrong for it).
+  const char* input_digest;
 };
 
-using ExeRun = RunOutcome (*)(const RunEnv& env, std::uint32_t page_size);
+// `input` is the program input (--input FILE, empty by default) that x07 functions read.
+using ExeRun = RunOutcome (*)(const RunEnv& env, std::uint32_t page_size, ByteView input);
 
 int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run);
 

@@ -108,9 +108,11 @@ struct Plan {
   std::vector<PlanStage> chain;
   PlanStage sink;              // the sink that consumes bytes (inside u32frames_v1 when wrapped)
   bool sink_u32frames = false; // the sink is wrapped in std.stream.sink.u32frames_v1
-  // Some stage calls a user function (PlanStage::fn). The C++ backend cannot translate x07AST
-  // functions yet and refuses such plans.
+  // Some stage calls a user function (PlanStage::fn).
   bool uses_user_functions = false;
+  // xxh64 of the program input (`input`) when an entry's lets or an expr_v1 read it: the plan's
+  // values hold only for that input, so a compiled executable checks its --input against it.
+  std::string input_digest;
   // Keeps alive what the UserFn handles point into (the compiled modules); copies share it.
   std::shared_ptr<const void> user_fn_owner;
 };

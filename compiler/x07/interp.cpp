@@ -6,16 +6,13 @@
 #include <new>
 
 #include "compiler/json_source.hpp"
+#include "stdlib/x07/rt.hpp"
 
 namespace sluice::x07 {
 namespace {
 
-// Internal to this file: how a trap leaves a deep evaluation. Caught by the entry points below,
-// never thrown past them.
-struct TrapSignal {
-  UserFnStatus status;
-  std::string message;
-};
+namespace rt = sluice::x07rt;
+using rt::Trap;
 
 using Frame = std::vector<Value>;
 
@@ -28,13 +25,7 @@ struct EvalState {
   const EvalSettings* settings = nullptr;
 };
 
-std::string at(const Node& n) {
-  return n.src ? " (at " + std::to_string(n.src->pos.line) + ":" + std::to_string(n.src->pos.column) + ")" : std::string();
-}
-
-[[noreturn]] void trap(const Node& n, std::string what) {
-  throw TrapSignal{UserFnStatus::kTrap, std::move(what) + at(n)};
-}
+rt::Site site(const Node& n) { return n.src ? rt::Site{n.src->pos.line, n.src->pos.column} : rt::Site{}; }
 
 Value of_i32(std::int32_t v) {
   Value r;
@@ -42,59 +33,49 @@ Value of_i32(std::int32_t v) {
   return r;
 }
 
-std::uint32_t u(std::int32_t v) { return static_cast<std::uint32_t>(v); }
-std::int32_t s(std::uint32_t v) { return static_cast<std::int32_t>(v); }
-
-ByteView view_of_buf(const std::vector<std::uint8_t>& b) { return {b.data(), static_cast<std::uint32_t>(b.size())}; }
-
-Value of_bytes(ByteView v) {
+Value of_buf(rt::Buf b) {
   Value r;
-  r.buf.assign(v.begin(), v.end());
+  r.buf = std::move(b);
   return r;
 }
 
-void check_len(const Node& n, std::uint64_t len) {
-  if (len > kMaxValueBytes)
-    trap(n, "length overflow: " + std::to_string(len) + " bytes is more than the " + std::to_string(kMaxValueBytes) + "-byte limit");
+Value of_view(ByteView v) {
+  Value r;
+  r.view = v;
+  return r;
 }
 
-void check_range(const Node& n, std::string_view what, std::uint32_t start, std::uint32_t len, std::uint32_t size) {
-  if (start > size || len > size - start)
-    trap(n, "out-of-bounds " + std::string(what) + ": start " + std::to_string(start) + ", len " + std::to_string(len) +
-                " on " + std::to_string(size) + " bytes");
+Value of_res(rt::ResI32 x) {
+  Value r;
+  r.i = x.i;
+  r.err = x.err;
+  return r;
 }
 
-std::int32_t bin(BinOp op, std::uint32_t a, std::uint32_t b) {
-  const std::int32_t sa = s(a), sb = s(b);
+std::int32_t bin(BinOp op, std::int32_t a, std::int32_t b) {
   switch (op) {
-    case BinOp::kAdd: return s(a + b);
-    case BinOp::kSub: return s(a - b);
-    case BinOp::kMul: return s(a * b);
-    case BinOp::kDivU: return b == 0 ? 0 : s(a / b);  // x/0 = 0, no trap
-    case BinOp::kRemU: return b == 0 ? sa : s(a % b);  // x%0 = x
-    case BinOp::kEq: return a == b;
-    case BinOp::kNe: return a != b;
-    case BinOp::kLt: return sa < sb;
-    case BinOp::kLe: return sa <= sb;
-    case BinOp::kGt: return sa > sb;
-    case BinOp::kGe: return sa >= sb;
-    case BinOp::kLtU: return a < b;
-    case BinOp::kLeU: return a <= b;
-    case BinOp::kGtU: return a > b;
-    case BinOp::kGeU: return a >= b;
-    case BinOp::kAnd: return s(a & b);
-    case BinOp::kOr: return s(a | b);
-    case BinOp::kXor: return s(a ^ b);
-    case BinOp::kShl: return s(a << (b & 31u));  // the count is masked with 31
-    case BinOp::kShrU: return s(a >> (b & 31u));
+    case BinOp::kAdd: return rt::add(a, b);
+    case BinOp::kSub: return rt::sub(a, b);
+    case BinOp::kMul: return rt::mul(a, b);
+    case BinOp::kDivU: return rt::div_u(a, b);
+    case BinOp::kRemU: return rt::rem_u(a, b);
+    case BinOp::kEq: return rt::eq(a, b);
+    case BinOp::kNe: return rt::ne(a, b);
+    case BinOp::kLt: return rt::lt(a, b);
+    case BinOp::kLe: return rt::le(a, b);
+    case BinOp::kGt: return rt::gt(a, b);
+    case BinOp::kGe: return rt::ge(a, b);
+    case BinOp::kLtU: return rt::lt_u(a, b);
+    case BinOp::kLeU: return rt::le_u(a, b);
+    case BinOp::kGtU: return rt::gt_u(a, b);
+    case BinOp::kGeU: return rt::ge_u(a, b);
+    case BinOp::kAnd: return rt::bit_and(a, b);
+    case BinOp::kOr: return rt::bit_or(a, b);
+    case BinOp::kXor: return rt::bit_xor(a, b);
+    case BinOp::kShl: return rt::shl(a, b);
+    case BinOp::kShrU: return rt::shr_u(a, b);
   }
   return 0;
-}
-
-std::vector<std::uint8_t> dec(std::uint64_t v, bool neg) {
-  std::string t = std::to_string(v);
-  if (neg) t.insert(t.begin(), '-');
-  return {t.begin(), t.end()};
 }
 
 // Frames are reused per thread and nesting level: no allocation per call once warm, and plans
@@ -136,166 +117,67 @@ Value builtin(const Node& n, Frame& f, EvalState& st) {
     a[i] = eval(n.kids[i], f, st);
     SLUICE_X07_RET;
   }
-  const auto scratch = [&]() -> ScratchBuf& {
-    if (a[0].i != ScratchBuf::kHandle || st.scratch == nullptr)
-      trap(n, "invalid scratch handle " + std::to_string(a[0].i));
-    return *st.scratch;
+  const rt::Site at = site(n);
+  // Builtins that change an owned value do it in place and hand it on.
+  const auto in_place = [&](auto&& change) {
+    change(a[0].buf);
+    return std::move(a[0]);
   };
   switch (static_cast<Builtin>(n.sub)) {
-    case Builtin::kBytesAlloc: {
-      check_len(n, u(a[0].i));
-      Value r;
-      r.buf.assign(u(a[0].i), 0);
-      return r;
-    }
+    case Builtin::kBytesAlloc: return of_buf(rt::bytes_alloc(at, a[0].i));
     case Builtin::kBytesEmpty: return {};
     case Builtin::kBytesLen:
     case Builtin::kViewLen:
-    case Builtin::kVecLen: return of_i32(s(a[0].view.size));
+    case Builtin::kVecLen: return of_i32(rt::s32(a[0].view.size));
     case Builtin::kGetU8:
-    case Builtin::kVecGet:
-      if (u(a[1].i) >= a[0].view.size)
-        trap(n, "out-of-bounds read: index " + std::to_string(u(a[1].i)) + " on " + std::to_string(a[0].view.size) + " bytes");
-      return of_i32(a[0].view.data[u(a[1].i)]);
+    case Builtin::kVecGet: return of_i32(rt::get_u8(at, a[0].view, a[1].i));
     case Builtin::kBytesSetU8:
-    case Builtin::kVecSet:
-      if (u(a[1].i) >= a[0].buf.size())
-        trap(n, "out-of-bounds write: index " + std::to_string(u(a[1].i)) + " on " + std::to_string(a[0].buf.size()) + " bytes");
-      a[0].buf[u(a[1].i)] = static_cast<std::uint8_t>(a[2].i & 255);
-      return std::move(a[0]);
+    case Builtin::kVecSet: return in_place([&](rt::Buf& b) { rt::set_u8(at, b, a[1].i, a[2].i); });
     case Builtin::kBytesView:
     case Builtin::kVecAsView: return std::move(a[0]);
     case Builtin::kBytesSubview:
-    case Builtin::kViewSlice: {
-      check_range(n, "slice", u(a[1].i), u(a[2].i), a[0].view.size);
-      Value r;
-      r.view = a[0].view.slice(u(a[1].i), u(a[2].i));
-      return r;
-    }
-    case Builtin::kBytesSlice:
-      check_range(n, "slice", u(a[1].i), u(a[2].i), a[0].view.size);
-      return of_bytes(a[0].view.slice(u(a[1].i), u(a[2].i)));
-    case Builtin::kBytesConcat: {
-      check_len(n, std::uint64_t{a[0].view.size} + a[1].view.size);
-      Value r;
-      r.buf.reserve(std::size_t{a[0].view.size} + a[1].view.size);
-      r.buf.insert(r.buf.end(), a[0].view.begin(), a[0].view.end());
-      r.buf.insert(r.buf.end(), a[1].view.begin(), a[1].view.end());
-      return r;
-    }
-    case Builtin::kEq:
-      return of_i32(a[0].view.size == a[1].view.size &&
-                    (a[0].view.size == 0 || std::memcmp(a[0].view.data, a[1].view.data, a[0].view.size) == 0));
-    case Builtin::kCmpRange: {
-      check_range(n, "cmp_range", u(a[1].i), u(a[2].i), a[0].view.size);
-      check_range(n, "cmp_range", u(a[4].i), u(a[5].i), a[3].view.size);
-      const std::uint32_t la = u(a[2].i), lb = u(a[5].i);
-      const int c = std::min(la, lb) == 0 ? 0 : std::memcmp(a[0].view.data + u(a[1].i), a[3].view.data + u(a[4].i), std::min(la, lb));
-      if (c != 0) return of_i32(c < 0 ? -1 : 1);
-      return of_i32(la < lb ? -1 : la > lb ? 1 : 0);
-    }
-    case Builtin::kViewToBytes: return of_bytes(a[0].view);
-    case Builtin::kReadU32:
-      if (std::uint64_t{u(a[1].i)} + 4 > a[0].view.size)
-        trap(n, "out-of-bounds read: codec.read_u32_le at " + std::to_string(u(a[1].i)) + " on " + std::to_string(a[0].view.size) + " bytes");
-      return of_i32(s(load_u32le(a[0].view.data + u(a[1].i))));
-    case Builtin::kWriteU32: {
-      Value r;
-      r.buf.resize(4);
-      store_u32le(r.buf.data(), u(a[0].i));
-      return r;
-    }
-    case Builtin::kVecWithCap: {
-      check_len(n, u(a[0].i));
-      Value r;
-      r.buf.reserve(u(a[0].i));
-      return r;
-    }
-    case Builtin::kVecCap: return of_i32(s(static_cast<std::uint32_t>(a[0].buf.capacity())));
-    case Builtin::kVecClear: a[0].buf.clear(); return std::move(a[0]);
-    case Builtin::kVecPush:
-      check_len(n, a[0].buf.size() + 1);
-      a[0].buf.push_back(static_cast<std::uint8_t>(a[1].i & 255));
-      return std::move(a[0]);
-    case Builtin::kVecReserve:
-      check_len(n, a[0].buf.size() + u(a[1].i));
-      a[0].buf.reserve(a[0].buf.size() + u(a[1].i));
-      return std::move(a[0]);
-    case Builtin::kVecExtendZeroes:
-      check_len(n, a[0].buf.size() + u(a[1].i));
-      a[0].buf.resize(a[0].buf.size() + u(a[1].i), 0);
-      return std::move(a[0]);
-    case Builtin::kVecExtend:
-      check_len(n, a[0].buf.size() + a[1].view.size);
-      a[0].buf.insert(a[0].buf.end(), a[1].view.begin(), a[1].view.end());
-      return std::move(a[0]);
-    case Builtin::kVecExtendRange: {
-      check_range(n, "extend_bytes_range", u(a[2].i), u(a[3].i), a[1].view.size);
-      check_len(n, a[0].buf.size() + u(a[3].i));
-      const ByteView part = a[1].view.slice(u(a[2].i), u(a[3].i));
-      a[0].buf.insert(a[0].buf.end(), part.begin(), part.end());
-      return std::move(a[0]);
-    }
+    case Builtin::kViewSlice: return of_view(rt::subview(at, a[0].view, a[1].i, a[2].i));
+    case Builtin::kBytesSlice: return of_buf(rt::slice(at, a[0].view, a[1].i, a[2].i));
+    case Builtin::kBytesConcat: return of_buf(rt::concat(at, a[0].view, a[1].view));
+    case Builtin::kEq: return of_i32(rt::bytes_eq(a[0].view, a[1].view));
+    case Builtin::kCmpRange: return of_i32(rt::cmp_range(at, a[0].view, a[1].i, a[2].i, a[3].view, a[4].i, a[5].i));
+    case Builtin::kViewToBytes: return of_buf(rt::bytes_of(a[0].view));
+    case Builtin::kReadU32: return of_i32(rt::read_u32_le(at, a[0].view, a[1].i));
+    case Builtin::kWriteU32: return of_buf(rt::write_u32_le(a[0].i));
+    case Builtin::kVecWithCap: return of_buf(rt::vec_with_capacity(at, a[0].i));
+    case Builtin::kVecCap: return of_i32(rt::vec_cap(a[0].buf));
+    case Builtin::kVecClear: return in_place([](rt::Buf& b) { b.clear(); });
+    case Builtin::kVecPush: return in_place([&](rt::Buf& b) { rt::vec_push(at, b, a[1].i); });
+    case Builtin::kVecReserve: return in_place([&](rt::Buf& b) { rt::vec_reserve_exact(at, b, a[1].i); });
+    case Builtin::kVecExtendZeroes: return in_place([&](rt::Buf& b) { rt::vec_extend_zeroes(at, b, a[1].i); });
+    case Builtin::kVecExtend: return in_place([&](rt::Buf& b) { rt::vec_extend(at, b, a[1].view); });
+    case Builtin::kVecExtendRange:
+      return in_place([&](rt::Buf& b) { rt::vec_extend_range(at, b, a[1].view, a[2].i, a[3].i); });
     case Builtin::kVecIntoBytes: return std::move(a[0]);
-    case Builtin::kResI32Ok:
+    case Builtin::kResI32Ok: return of_res({a[0].i, false});
     case Builtin::kResBytesErr:
-    case Builtin::kResI32Err: {
-      Value r;
-      r.i = a[0].i;
-      r.err = static_cast<Builtin>(n.sub) != Builtin::kResI32Ok;
-      return r;
-    }
+    case Builtin::kResI32Err: return of_res({a[0].i, true});
     case Builtin::kResBytesOk: return std::move(a[0]);
     case Builtin::kResI32IsOk:
-    case Builtin::kResBytesIsOk: return of_i32(!a[0].err);
+    case Builtin::kResBytesIsOk:
+    case Builtin::kOptIsSome: return of_i32(rt::is_ok(a[0]));
     case Builtin::kResI32ErrCode:
-    case Builtin::kResBytesErrCode: return of_i32(a[0].err ? a[0].i : 0);
-    case Builtin::kResI32UnwrapOr: return of_i32(a[0].err ? a[1].i : a[0].i);
-    case Builtin::kResBytesUnwrapOr: return a[0].err ? std::move(a[1]) : std::move(a[0]);
-    case Builtin::kScratchTryWrite: {
-      ScratchBuf& sb = scratch();
-      Value r;
-      if (std::uint64_t{sb.data.size()} + a[1].view.size > sb.cap) {
-        r.err = true;
-        r.i = 8;  // spec §2.7: the buffer is left unchanged
-        return r;
-      }
-      sb.data.insert(sb.data.end(), a[1].view.begin(), a[1].view.end());
-      r.i = s(a[1].view.size);
-      return r;
-    }
-    case Builtin::kScratchLen: return of_i32(s(static_cast<std::uint32_t>(scratch().data.size())));
-    case Builtin::kScratchCap: return of_i32(s(scratch().cap));
-    case Builtin::kScratchClear: scratch().data.clear(); return of_i32(0);
-    case Builtin::kFmtU32Dec: {
-      Value r;
-      r.buf = dec(u(a[0].i), false);
-      return r;
-    }
-    case Builtin::kFmtS32Dec: {
-      Value r;
-      const std::int64_t v = a[0].i;
-      r.buf = dec(static_cast<std::uint64_t>(v < 0 ? -v : v), v < 0);
-      return r;
-    }
-    case Builtin::kOptNone: {
-      Value r;
-      r.err = true;
-      return r;
-    }
+    case Builtin::kResBytesErrCode: return of_i32(rt::err_code(a[0]));
+    case Builtin::kResI32UnwrapOr:
+    case Builtin::kOptI32UnwrapOr: return of_i32(a[0].err ? a[1].i : a[0].i);
+    case Builtin::kResBytesUnwrapOr:
+    case Builtin::kOptBytesUnwrapOr: return a[0].err ? std::move(a[1]) : std::move(a[0]);
+    case Builtin::kScratchTryWrite: return of_res(rt::scratch_try_write(at, st.scratch, a[0].i, a[1].view));
+    case Builtin::kScratchLen:
+      return of_i32(rt::s32(static_cast<std::uint32_t>(rt::scratch(at, st.scratch, a[0].i).data.size())));
+    case Builtin::kScratchCap: return of_i32(rt::s32(rt::scratch(at, st.scratch, a[0].i).cap));
+    case Builtin::kScratchClear: rt::scratch(at, st.scratch, a[0].i).data.clear(); return of_i32(0);
+    case Builtin::kFmtU32Dec: return of_buf(rt::fmt_u32_dec(a[0].i));
+    case Builtin::kFmtS32Dec: return of_buf(rt::fmt_s32_dec(a[0].i));
+    case Builtin::kOptNone: return of_res({0, true});
     case Builtin::kOptI32Some: return of_i32(a[0].i);
     case Builtin::kOptBytesSome: return std::move(a[0]);
-    case Builtin::kOptIsSome: return of_i32(!a[0].err);
-    case Builtin::kOptI32UnwrapOr: return of_i32(a[0].err ? a[1].i : a[0].i);
-    case Builtin::kOptBytesUnwrapOr: return a[0].err ? std::move(a[1]) : std::move(a[0]);
-    case Builtin::kParseU32Dec: {
-      std::uint32_t v = 0;
-      for (const std::uint8_t c : a[0].view) {
-        if (c < '0' || c > '9') break;
-        v = v * 10u + (c - '0');
-      }
-      return of_i32(s(v));
-    }
+    case Builtin::kParseU32Dec: return of_i32(rt::parse_u32_dec(a[0].view));
   }
   return {};
 }
@@ -307,20 +189,10 @@ Value native(const Node& n, Frame& f, EvalState& st) {
     SLUICE_X07_RET;
   }
   const auto sig = static_cast<UserFnSig>(n.sub);
-  UserFnIo io;
-  io.item = a[0].view;
-  std::vector<std::uint8_t> out;
-  io.out = &out;
-  if (sig == UserFnSig::kMapInPlace) {
-    if (a[1].i != ScratchBuf::kHandle || st.scratch == nullptr) trap(n, "invalid scratch handle " + std::to_string(a[1].i));
-    io.scratch = st.scratch;
-  }
-  const UserFnStatus status = n.native(io);
-  if (status != UserFnStatus::kOk) throw TrapSignal{status, n.lit + ": " + io.trap};
+  ScratchBuf* scratch = sig == UserFnSig::kMapInPlace ? &rt::scratch(site(n), st.scratch, a[1].i) : nullptr;
   Value r;
-  if (sig == UserFnSig::kMap) {
-    r.buf = std::move(out);
-  } else {
+  const UserFnIo io = rt::call_native(n.native, n.lit.c_str(), a[0].view, scratch, &r.buf);
+  if (sig != UserFnSig::kMap) {
     r.i = io.value;
     r.err = io.is_err;
   }
@@ -328,16 +200,13 @@ Value native(const Node& n, Frame& f, EvalState& st) {
 }
 
 Value eval(const Node& n, Frame& f, EvalState& st) {
-  if (st.fuel == 0) throw TrapSignal{UserFnStatus::kFuel, "out of fuel after " + std::to_string(st.settings->fuel) + " steps" + at(n)};
+  if (st.fuel == 0) rt::fuel_out(site(n), st.settings->fuel);
   --st.fuel;
   switch (n.op) {
     case Op::kConst: return of_i32(n.imm);
-    case Op::kBytesLit: {
-      if (n.ty == Ty::kBytes) return of_bytes(ByteView::of(n.lit));
-      Value r;
-      r.view = ByteView::of(n.lit);
-      return r;
-    }
+    case Op::kBytesLit:
+      if (n.ty == Ty::kBytes) return of_buf(rt::bytes_of(ByteView::of(n.lit)));
+      return of_view(ByteView::of(n.lit));
     case Op::kInput: {
       Value r;
       r.view = st.settings->input;
@@ -347,9 +216,7 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       if (is_owned(n.ty)) return std::move(f[n.slot]);
       return f[n.slot];
     case Op::kLocalView: {
-      Value r;
-      r.view = view_of_buf(f[n.slot].buf);
-      return r;
+      return of_view(rt::view_of(f[n.slot].buf));
     }
     case Op::kLocalPeek: {
       Value r;
@@ -360,9 +227,7 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
     case Op::kToView: {
       f[n.slot] = eval(n.kids[0], f, st);
       SLUICE_X07_RET;
-      Value r;
-      r.view = view_of_buf(f[n.slot].buf);
-      return r;
+      return of_view(rt::view_of(f[n.slot].buf));
     }
     case Op::kLet:
     case Op::kSet:
@@ -392,10 +257,10 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       f[n.slot] = of_i32(start.i);
       const Value end = eval(n.kids[1], f, st);  // evaluated once (spec §2.2)
       SLUICE_X07_RET;
-      while (u(f[n.slot].i) < u(end.i)) {  // unsigned bound
+      while (rt::u(f[n.slot].i) < rt::u(end.i)) {  // unsigned bound
         eval(n.kids[2], f, st);
         SLUICE_X07_RET;
-        f[n.slot].i = s(u(f[n.slot].i) + 1u);
+        f[n.slot].i = rt::add(f[n.slot].i, 1);
       }
       return of_i32(0);
     }
@@ -441,13 +306,12 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       SLUICE_X07_RET;
       const Value b = eval(n.kids[1], f, st);
       SLUICE_X07_RET;
-      return of_i32(bin(static_cast<BinOp>(n.sub), u(a.i), u(b.i)));
+      return of_i32(bin(static_cast<BinOp>(n.sub), a.i, b.i));
     }
     case Op::kBuiltin: return builtin(n, f, st);
     case Op::kNative: return native(n, f, st);
     case Op::kCall: {
-      if (st.depth >= kMaxCallDepth)
-        trap(n, "call depth over " + std::to_string(kMaxCallDepth) + " (runaway recursion in " + n.callee->name + ")");
+      if (st.depth >= rt::kMaxCallDepth) rt::call_too_deep(site(n), n.callee->name.c_str());
       FrameLease lease(n.callee->nslots);
       Frame& nf = lease.frame();
       for (std::size_t i = 0; i < n.kids.size(); ++i) {
@@ -496,7 +360,7 @@ UserFnStatus entry(const void* ctx, UserFnIo& io) {
         io.is_err = v.err;
         break;
     }
-  } catch (TrapSignal& t) {
+  } catch (Trap& t) {
     status = t.status;
     io.trap = std::move(t.message);
   } catch (const std::bad_alloc&) {
@@ -510,6 +374,10 @@ UserFnStatus entry(const void* ctx, UserFnIo& io) {
 
 UserFn make_user_fn(const FnHandle& h) { return UserFn{&h, &entry}; }
 
+const FnHandle* x07_handle_of(const UserFn& fn) {
+  return fn.entry == &entry ? static_cast<const FnHandle*>(fn.ctx) : nullptr;
+}
+
 EvalResult eval_expr(const ExprIr& ir, std::vector<Value> locals, const EvalSettings& settings) {
   EvalResult r;
   Frame frame = std::move(locals);
@@ -522,9 +390,9 @@ EvalResult eval_expr(const ExprIr& ir, std::vector<Value> locals, const EvalSett
     // A view into a local of this evaluation would dangle once it returns: keep the bytes.
     if (ir.node.ty == Ty::kView) {
       r.value.buf.assign(r.value.view.begin(), r.value.view.end());
-      r.value.view = view_of_buf(r.value.buf);
+      r.value.view = rt::view_of(r.value.buf);
     }
-  } catch (TrapSignal& t) {
+  } catch (Trap& t) {
     r.status = t.status;
     r.trap = std::move(t.message);
   } catch (const std::bad_alloc&) {

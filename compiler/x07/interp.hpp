@@ -14,16 +14,11 @@
 
 namespace sluice::x07 {
 
-// Fuel: every node evaluated and every loop iteration costs 1. X07's test runner gives a solve
+// Fuel: every node evaluated costs 1. X07's test runner gives a solve
 // 50,000,000 (x07-modules §1.4); sluice gives each call of a user function (and each expr_v1
 // evaluation) that much, so a runaway loop ends in well under a second with its own trap.
 inline constexpr std::uint64_t kDefaultFuel = 50'000'000;
-// Nested user-function calls. Each level costs a few hundred bytes of native stack per nested
-// expression level; 200 keeps the worst case far below an 8 MiB stack.
-inline constexpr int kMaxCallDepth = 200;
-// Largest bytes/vec_u8 a function may build: X07 lengths are u32, and a run that wants more than
-// 1 GiB in one value is a runaway, better trapped than an out-of-memory abort.
-inline constexpr std::uint64_t kMaxValueBytes = std::uint64_t{1} << 30;
+// The call depth and value size limits are in stdlib/x07/rt.hpp, shared with compiled code.
 
 // One value of any type. i32: i; result_i32: i (ok value or err code) and err; bytes/vec_u8: buf;
 // result_bytes: buf (ok) or i (err code) and err; bytes_view: view.
@@ -50,6 +45,9 @@ struct FnHandle {
 // The handle for `h` (which must outlive it). The function's params must be (bytes_view) or
 // (bytes_view, i32).
 UserFn make_user_fn(const FnHandle& h);
+// The handle behind `fn` when make_user_fn made it (an x07 function), else nullptr: how the C++
+// backend finds the function a stage calls.
+const FnHandle* x07_handle_of(const UserFn& fn);
 
 struct EvalResult {
   UserFnStatus status = UserFnStatus::kOk;

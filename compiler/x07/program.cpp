@@ -2,7 +2,7 @@
 
 #include <sys/stat.h>
 
-#include "compiler/x07/library.hpp"
+#include "stdlib/x07/library.hpp"
 
 namespace sluice::x07 {
 namespace {

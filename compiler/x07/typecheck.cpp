@@ -1,5 +1,6 @@
 #include "compiler/x07/typecheck.hpp"
 
+#include <algorithm>
 #include <array>
 #include <initializer_list>
 
@@ -523,6 +524,26 @@ std::optional<ExprIr> check_expr_ir(const JsonNode& x, const std::string& pointe
   ir.node = std::move(n);
   ir.nslots = c.nslots();
   return ir;
+}
+
+namespace {
+
+bool reads_input(const Node& n, std::vector<const FnIr*>& seen) {
+  if (n.op == Op::kInput) return true;
+  if (n.op == Op::kCall && n.callee && std::find(seen.begin(), seen.end(), n.callee) == seen.end()) {
+    seen.push_back(n.callee);
+    if (reads_input(n.callee->body, seen)) return true;
+  }
+  for (const Node& k : n.kids)
+    if (reads_input(k, seen)) return true;
+  return false;
+}
+
+}  // namespace
+
+bool reads_input(const Node& n) {
+  std::vector<const FnIr*> seen;
+  return reads_input(n, seen);
 }
 
 }  // namespace sluice::x07

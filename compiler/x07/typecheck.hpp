@@ -50,4 +50,7 @@ std::optional<ExprIr> check_expr_ir(const JsonNode& x, const std::string& pointe
                                     const std::vector<std::pair<std::string, Ty>>& locals, Ty want,
                                     const CheckEnv& env);
 
+// True when evaluating `n` may read the program input (`input`), itself or in a function it calls.
+bool reads_input(const Node& n);
+
 }  // namespace sluice::x07

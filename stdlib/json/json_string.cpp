@@ -1,5 +1,7 @@
 #include "stdlib/json/json_string.hpp"
 
+#include "stdlib/text/utf8.hpp"
+
 #include <bit>
 #include <cstring>
 #if defined(__SSE2__) && !defined(SLUICE_JSON_NO_SIMD)
@@ -44,34 +46,6 @@ inline bool is_noncharacter(std::uint32_t cp) {
   return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
 }
 
-// The strict UTF-8 decoder of X07's canonicalizer: shortest forms only, no surrogates, nothing
-// above U+10FFFF, and a sequence cut by the end of the buffer is invalid. Returns the sequence
-// length, 0 when invalid.
-inline std::uint32_t decode_utf8(const std::uint8_t* s, std::uint32_t avail, std::uint32_t& cp) {
-  const std::uint8_t b0 = s[0];
-  const auto cont = [](std::uint8_t b) { return (b & 0xC0) == 0x80; };
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    if (avail < 2 || !cont(s[1])) return 0;
-    cp = (static_cast<std::uint32_t>(b0 & 0x1F) << 6) | (s[1] & 0x3Fu);
-    return 2;
-  }
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (avail < 3 || !cont(s[1]) || !cont(s[2])) return 0;
-    if (b0 == 0xE0 && s[1] < 0xA0) return 0;  // overlong
-    if (b0 == 0xED && s[1] > 0x9F) return 0;  // surrogate
-    cp = (static_cast<std::uint32_t>(b0 & 0x0F) << 12) | (static_cast<std::uint32_t>(s[1] & 0x3F) << 6) | (s[2] & 0x3Fu);
-    return 3;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (avail < 4 || !cont(s[1]) || !cont(s[2]) || !cont(s[3])) return 0;
-    if (b0 == 0xF0 && s[1] < 0x90) return 0;  // overlong
-    if (b0 == 0xF4 && s[1] > 0x8F) return 0;  // above U+10FFFF
-    cp = (static_cast<std::uint32_t>(b0 & 0x07) << 18) | (static_cast<std::uint32_t>(s[1] & 0x3F) << 12) |
-         (static_cast<std::uint32_t>(s[2] & 0x3F) << 6) | (s[3] & 0x3Fu);
-    return 4;
-  }
-  return 0;
-}
 
 inline std::uint8_t* put_utf8(std::uint8_t* w, std::uint32_t cp) {
   if (cp < 0x80) {

@@ -2,7 +2,7 @@
 // order and the spec's examples), std.str.validate_v1, std.parse.u32_dec and the maps/filters.
 #include <doctest/doctest.h>
 
-#include "compiler/x07/library.hpp"
+#include "stdlib/x07/library.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace sluice;

@@ -1,6 +1,6 @@
 // The built-in library: the std functions with stage-compatible signatures (spec x07-modules
 // §7.3, §8.6; X7SL of x07-pipes §10) implemented natively, and the brand registries of the std
-// modules that declare one. Private to compiler/.
+// modules that declare one. In stdlib because compiled pipelines call them too.
 #pragma once
 
 #include <optional>

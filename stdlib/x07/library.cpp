@@ -1,22 +1,22 @@
-#include "compiler/x07/library.hpp"
+#include "stdlib/x07/library.hpp"
 
 #include <algorithm>
 #include <array>
 
-#include "compiler/json_source.hpp"
+#include "stdlib/text/utf8.hpp"
 #include "runtime/hash_fnv1a.hpp"
 
 namespace sluice::x07 {
 namespace {
 
 UserFnStatus utf8_is_valid(const void*, UserFnIo& io) {
-  io.value = is_valid_utf8(io.item.as_chars()) ? 1 : 0;
+  io.value = is_valid_utf8(io.item) ? 1 : 0;
   return UserFnStatus::kOk;
 }
 
 // std.str.validate_v1: err 0x554E4838 ("8HNU") when not UTF-8.
 UserFnStatus str_validate(const void*, UserFnIo& io) {
-  const bool ok = is_valid_utf8(io.item.as_chars());
+  const bool ok = is_valid_utf8(io.item);
   io.is_err = !ok;
   io.value = ok ? 0 : 1431193656;
   return UserFnStatus::kOk;
@@ -103,7 +103,7 @@ UserFnStatus hex_encode(const void*, UserFnIo& io) {
 }
 
 UserFnStatus utf8_validate_or_empty(const void*, UserFnIo& io) {
-  if (is_valid_utf8(io.item.as_chars())) io.out->assign(io.item.begin(), io.item.end());
+  if (is_valid_utf8(io.item)) io.out->assign(io.item.begin(), io.item.end());
   else io.out->clear();
   return UserFnStatus::kOk;
 }

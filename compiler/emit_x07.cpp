@@ -1,0 +1,549 @@
+#include "compiler/emit_x07.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string_view>
+
+#include "compiler/json_source.hpp"
+#include "compiler/x07/interp.hpp"
+#include "compiler/x07/ir.hpp"
+#include "stdlib/x07/library.hpp"
+
+namespace sluice {
+namespace {
+
+using x07::BinOp;
+using x07::Builtin;
+using x07::FnIr;
+using x07::Node;
+using x07::Op;
+using x07::Ty;
+
+std::string cpp_type(Ty t) {
+  switch (t) {
+    case Ty::kI32: return "std::int32_t";
+    case Ty::kBytes:
+    case Ty::kVec: return "rt::Buf";
+    case Ty::kView: return "sluice::ByteView";
+    case Ty::kResI32:
+    case Ty::kOptI32: return "rt::ResI32";
+    case Ty::kResBytes:
+    case Ty::kOptBytes: return "rt::ResBytes";
+    case Ty::kNever: break;
+  }
+  return "rt::Never";
+}
+
+std::string_view bin_fn(BinOp op) {
+  switch (op) {
+    case BinOp::kAdd: return "add";
+    case BinOp::kSub: return "sub";
+    case BinOp::kMul: return "mul";
+    case BinOp::kDivU: return "div_u";
+    case BinOp::kRemU: return "rem_u";
+    case BinOp::kEq: return "eq";
+    case BinOp::kNe: return "ne";
+    case BinOp::kLt: return "lt";
+    case BinOp::kLe: return "le";
+    case BinOp::kGt: return "gt";
+    case BinOp::kGe: return "ge";
+    case BinOp::kLtU: return "lt_u";
+    case BinOp::kLeU: return "le_u";
+    case BinOp::kGtU: return "gt_u";
+    case BinOp::kGeU: return "ge_u";
+    case BinOp::kAnd: return "bit_and";
+    case BinOp::kOr: return "bit_or";
+    case BinOp::kXor: return "bit_xor";
+    case BinOp::kShl: return "shl";
+    case BinOp::kShrU: return "shr_u";
+  }
+  return "add";
+}
+
+std::string int_literal(std::int32_t v) {
+  // -2147483648 is not a literal in C++ (it is the negation of a long).
+  return v == INT32_MIN ? std::string("std::int32_t{-2147483647 - 1}") : "std::int32_t{" + std::to_string(v) + "}";
+}
+
+constexpr const char* kNever = "rt::Never{}";
+
+// What the functions of one translation share: their C++ names and the native functions called.
+class Registry {
+ public:
+  Registry(std::size_t native_modules, std::string& error) : native_modules_(native_modules), error_(error) {}
+
+  // The C++ name of x07 function `fn`, queued for translation on first sight.
+  std::string fn_name(const FnIr* fn) {
+    const auto it = fn_index_.find(fn);
+    if (it != fn_index_.end()) return "x07_f" + std::to_string(it->second);
+    const std::size_t k = fns_.size();
+    fn_index_[fn] = k;
+    fns_.push_back(fn);
+    return "x07_f" + std::to_string(k);
+  }
+
+  // The name of a namespace-scope sluice::UserFn for a library or native-module function.
+  std::string native(const std::string& name) {
+    const auto it = native_index_.find(name);
+    if (it != native_index_.end()) return it->second;
+    std::string init;
+    if (x07::find_library_fn(name)) {
+      init = "sluice::UserFn{nullptr, sluice::x07::find_library_fn(" + cpp_literal(name) + ")->entry}";
+    } else if (native_modules_ > 0) {
+      init = "native_module_fn(" + cpp_literal(name) + ")";
+    } else {
+      if (error_.empty())
+        error_ = "function " + name +
+                 " is a native function registered by the host program; the C++ backend compiles native "
+                 "functions given as --native-module FILE.cpp only";
+      init = "sluice::UserFn{}";
+    }
+    const std::string var = "kNative" + std::to_string(native_index_.size());
+    native_index_[name] = var;
+    natives_ += "const sluice::UserFn " + var + " = " + init + ";  // " + sanitize_comment(name) + "\n";
+    return var;
+  }
+
+  [[nodiscard]] std::size_t fn_count() const { return fns_.size(); }
+  [[nodiscard]] const FnIr* fn_at(std::size_t k) const { return fns_[k]; }
+  [[nodiscard]] const std::string& natives() const { return natives_; }
+
+  static std::string sanitize_comment(std::string_view s) {
+    std::string out;
+    for (const char c : s) out.push_back(c == '\n' || c == '\r' || c == '\\' ? ' ' : c);
+    return out;
+  }
+
+ private:
+  std::size_t native_modules_;
+  std::string& error_;
+  std::map<const FnIr*, std::size_t> fn_index_;
+  std::vector<const FnIr*> fns_;
+  std::map<std::string, std::string> native_index_;
+  std::string natives_;
+};
+
+// One function's body, lowered to statements: every node's value is computed into a fresh local
+// in evaluation order (the interpreter's), so side effects, traps and moves happen in the same
+// order. Fuel: each node costs one step, as in the interpreter; the steps of a straight-line run
+// of nodes are charged together, before control can branch, loop, return or call.
+class FnLowering {
+ public:
+  FnLowering(const FnIr& fn, Registry& reg) : fn_(fn), reg_(reg) {}
+
+  std::string translate(const std::string& name) {
+    slot_types_.assign(fn_.nslots, Ty::kI32);
+    for (std::size_t i = 0; i < fn_.params.size(); ++i) slot_types_[i] = fn_.params[i];
+    scan_slots(fn_.body);
+    std::string head = "static " + cpp_type(fn_.result) + " " + name + "(rt::Ctx& cx";
+    for (std::size_t i = 0; i < fn_.params.size(); ++i) head += ", " + cpp_type(fn_.params[i]) + " l" + std::to_string(i);
+    head += ")";
+    decl_ = head + ";\n";
+    indent_ = 1;
+    line("rt::DepthScope depth_scope(cx);");
+    for (std::size_t i = fn_.params.size(); i < fn_.nslots; ++i)
+      line(cpp_type(slot_types_[i]) + " l" + std::to_string(i) + "{};");
+    const std::string v = lower(fn_.body);
+    flush();
+    if (fn_.body.ty == Ty::kNever) line("return rt::Never{};");
+    else line("return " + moved(v, fn_.body.ty) + ";");
+    return head + " {\n" + body_ + "}\n";
+  }
+
+  [[nodiscard]] const std::string& declaration() const { return decl_; }
+
+ private:
+  const FnIr& fn_;
+  Registry& reg_;
+  std::vector<Ty> slot_types_;
+  std::string body_;
+  std::string decl_;
+  int indent_ = 0;
+  int temps_ = 0;
+  std::uint64_t pending_ = 0;  // steps not charged yet
+  std::string pending_site_;
+
+  // The types of the frame slots, from the nodes that bind them.
+  void scan_slots(const Node& n) {
+    if ((n.op == Op::kLet || n.op == Op::kToView) && n.slot < slot_types_.size() && !n.kids.empty() &&
+        n.kids[0].ty != Ty::kNever)
+      slot_types_[n.slot] = n.kids[0].ty;
+    for (const Node& k : n.kids) scan_slots(k);
+  }
+
+  static std::string site(const Node& n) {
+    return n.src ? "rt::Site{" + std::to_string(n.src->pos.line) + ", " + std::to_string(n.src->pos.column) + "}"
+                 : std::string("rt::Site{}");
+  }
+
+  void line(const std::string& text) {
+    body_.append(static_cast<std::size_t>(indent_) * 2, ' ');
+    body_ += text;
+    body_ += '\n';
+  }
+
+  std::string temp(Ty t, const std::string& init) {
+    const std::string name = "t" + std::to_string(temps_++);
+    line(cpp_type(t) + " " + name + " = " + init + ";");
+    return name;
+  }
+
+  static std::string local(std::uint32_t slot) { return "l" + std::to_string(slot); }
+  static std::string moved(const std::string& e, Ty t) { return x07::is_owned(t) ? "std::move(" + e + ")" : e; }
+
+  void step(const Node& n) {
+    if (pending_ == 0) pending_site_ = site(n);
+    ++pending_;
+  }
+  void flush() {
+    if (pending_ == 0) return;
+    line("rt::charge(cx, " + std::to_string(pending_) + ", " + pending_site_ + ");");
+    pending_ = 0;
+  }
+
+  // Lowers the kids in order; false when one of them never completes (a return), which makes the
+  // rest of the node dead code.
+  bool lower_kids(const Node& n, std::vector<std::string>& out) {
+    for (const Node& k : n.kids) {
+      out.push_back(lower(k));
+      if (k.ty == Ty::kNever) return false;
+    }
+    return true;
+  }
+
+  std::string lower(const Node& n) {
+    step(n);
+    switch (n.op) {
+      case Op::kConst: return int_literal(n.imm);
+      case Op::kBytesLit: {
+        const std::string lit = "rt::literal(" + cpp_literal(n.lit) + ", " + std::to_string(n.lit.size()) + "u)";
+        return n.ty == Ty::kBytes ? temp(Ty::kBytes, "rt::bytes_of(" + lit + ")") : lit;
+      }
+      case Op::kInput: return "cx.input";
+      case Op::kLocal: return temp(n.ty, moved(local(n.slot), n.ty));
+      case Op::kLocalView: return temp(Ty::kView, "rt::view_of(" + local(n.slot) + ")");
+      case Op::kLocalPeek: return temp(Ty::kResI32, "rt::ResI32{" + local(n.slot) + ".i, " + local(n.slot) + ".err}");
+      case Op::kToView: {
+        const std::string v = lower(n.kids[0]);
+        if (n.kids[0].ty == Ty::kNever) return kNever;
+        line(local(n.slot) + " = " + moved(v, n.kids[0].ty) + ";");
+        return temp(Ty::kView, "rt::view_of(" + local(n.slot) + ")");
+      }
+      case Op::kLet:
+      case Op::kSet:
+      case Op::kSet0: {
+        const Ty kt = n.kids[0].ty;
+        const std::string v = lower(n.kids[0]);
+        if (kt == Ty::kNever) return kNever;
+        line(local(n.slot) + " = " + moved(v, kt) + ";");
+        if (n.op == Op::kSet0 || x07::is_owned(kt)) return int_literal(0);
+        return temp(n.ty, local(n.slot));
+      }
+      case Op::kBegin: {
+        std::string last;
+        for (const Node& k : n.kids) {
+          last = lower(k);
+          if (k.ty == Ty::kNever) return kNever;
+        }
+        return last;
+      }
+      case Op::kIf: return lower_if(n);
+      case Op::kFor: return lower_for(n);
+      case Op::kWhile: {
+        flush();
+        line("for (;;) {");
+        ++indent_;
+        const std::string c = lower(n.kids[0]);
+        flush();
+        if (n.kids[0].ty != Ty::kNever) line("if (" + c + " == 0) break;");
+        lower(n.kids[1]);
+        flush();
+        --indent_;
+        line("}");
+        return int_literal(0);
+      }
+      case Op::kReturn: {
+        const std::string v = lower(n.kids[0]);
+        flush();
+        if (n.kids[0].ty != Ty::kNever) line("return " + moved(v, n.kids[0].ty) + ";");
+        return kNever;
+      }
+      case Op::kTry: {
+        const std::string r = lower(n.kids[0]);
+        if (n.kids[0].ty == Ty::kNever) return kNever;
+        flush();
+        const std::string err = fn_.result == Ty::kResBytes ? "rt::ResBytes{{}, " + r + ".i, true}" : "rt::ResI32{" + r + ".i, true}";
+        line("if (" + r + ".err) return " + err + ";");
+        if (n.ty == Ty::kI32) return temp(Ty::kI32, r + ".i");
+        return temp(Ty::kBytes, "std::move(" + r + ".buf)");
+      }
+      case Op::kAnd:
+      case Op::kOr: {
+        const bool is_or = n.op == Op::kOr;
+        const std::string a = lower(n.kids[0]);
+        if (n.kids[0].ty == Ty::kNever) return kNever;
+        flush();
+        const std::string r = "t" + std::to_string(temps_++);
+        line("std::int32_t " + r + " = 0;");
+        line(std::string("if ((") + a + " != 0) == " + (is_or ? "true" : "false") + ") {");
+        line(std::string("  ") + r + " = " + (is_or ? "1" : "0") + ";");
+        line("} else {");
+        ++indent_;
+        const std::string b = lower(n.kids[1]);
+        flush();
+        if (n.kids[1].ty != Ty::kNever) line(r + " = " + b + " != 0;");
+        --indent_;
+        line("}");
+        return r;
+      }
+      case Op::kBinary: {
+        std::vector<std::string> a;
+        if (!lower_kids(n, a)) return kNever;
+        return temp(Ty::kI32, "rt::" + std::string(bin_fn(static_cast<BinOp>(n.sub))) + "(" + a[0] + ", " + a[1] + ")");
+      }
+      case Op::kBuiltin: return lower_builtin(n);
+      case Op::kCall: {
+        const std::string callee = reg_.fn_name(n.callee);
+        line("rt::check_depth(cx, " + site(n) + ", " + cpp_literal(n.callee->name) + ");");
+        std::vector<std::string> a;
+        if (!lower_kids(n, a)) return kNever;
+        flush();
+        std::string call = callee + "(cx";
+        for (std::size_t i = 0; i < a.size(); ++i) call += ", " + moved(a[i], n.kids[i].ty);
+        return temp(n.ty, call + ")");
+      }
+      case Op::kNative: {
+        std::vector<std::string> a;
+        if (!lower_kids(n, a)) return kNever;
+        flush();
+        const std::string fn = reg_.native(n.lit);
+        const std::string name = cpp_literal(n.lit);
+        switch (static_cast<UserFnSig>(n.sub)) {
+          case UserFnSig::kMap: return temp(Ty::kBytes, "rt::native_map(" + fn + ", " + name + ", " + a[0] + ")");
+          case UserFnSig::kFilter: return temp(Ty::kI32, "rt::native_i32(" + fn + ", " + name + ", " + a[0] + ")");
+          case UserFnSig::kValidator: return temp(Ty::kResI32, "rt::native_res(" + fn + ", " + name + ", " + a[0] + ")");
+          case UserFnSig::kMapInPlace:
+            return temp(Ty::kResI32, "rt::native_in_place(cx, " + site(n) + ", " + fn + ", " + name + ", " + a[0] + ", " + a[1] + ")");
+        }
+        return kNever;
+      }
+    }
+    return kNever;
+  }
+
+  std::string lower_if(const Node& n) {
+    const std::string c = lower(n.kids[0]);
+    if (n.kids[0].ty == Ty::kNever) return kNever;
+    flush();
+    std::string r;
+    if (n.ty != Ty::kNever) {
+      r = "t" + std::to_string(temps_++);
+      line(cpp_type(n.ty) + " " + r + "{};");
+    }
+    for (int branch = 1; branch <= 2; ++branch) {
+      line(branch == 1 ? "if (" + c + " != 0) {" : std::string("} else {"));
+      ++indent_;
+      const Node& k = n.kids[static_cast<std::size_t>(branch)];
+      const std::string v = lower(k);
+      flush();
+      if (!r.empty() && k.ty != Ty::kNever) line(r + " = " + moved(v, k.ty) + ";");
+      --indent_;
+    }
+    line("}");
+    return r.empty() ? kNever : r;
+  }
+
+  std::string lower_for(const Node& n) {
+    const std::string i = local(n.slot);
+    const std::string start = lower(n.kids[0]);
+    if (n.kids[0].ty == Ty::kNever) return kNever;
+    line(i + " = " + start + ";");
+    const std::string end = lower(n.kids[1]);  // evaluated once (spec §2.2)
+    if (n.kids[1].ty == Ty::kNever) return kNever;
+    const std::string bound = temp(Ty::kI32, end);
+    flush();
+    line("while (rt::u(" + i + ") < rt::u(" + bound + ")) {");  // an unsigned bound
+    ++indent_;
+    lower(n.kids[2]);
+    flush();
+    line(i + " = rt::add(" + i + ", 1);");
+    --indent_;
+    line("}");
+    return int_literal(0);
+  }
+
+  std::string lower_builtin(const Node& n) {
+    std::vector<std::string> a;
+    if (!lower_kids(n, a)) return kNever;
+    const std::string s = site(n);
+    const auto call = [&](Ty t, const std::string& fn, std::initializer_list<std::string> args) {
+      std::string e = "rt::" + fn + "(";
+      bool first = true;
+      for (const std::string& x : args) {
+        e += (first ? "" : ", ") + x;
+        first = false;
+      }
+      return temp(t, e + ")");
+    };
+    // In place on the owned value in a[0], which is then the node's value.
+    const auto change = [&](const std::string& stmt) {
+      line(stmt + ";");
+      return a[0];
+    };
+    switch (static_cast<Builtin>(n.sub)) {
+      case Builtin::kBytesAlloc: return call(Ty::kBytes, "bytes_alloc", {s, a[0]});
+      case Builtin::kBytesEmpty: return temp(Ty::kBytes, "rt::Buf{}");
+      case Builtin::kBytesLen:
+      case Builtin::kViewLen:
+      case Builtin::kVecLen: return temp(Ty::kI32, "rt::s32(" + a[0] + ".size)");
+      case Builtin::kGetU8:
+      case Builtin::kVecGet: return call(Ty::kI32, "get_u8", {s, a[0], a[1]});
+      case Builtin::kBytesSetU8:
+      case Builtin::kVecSet: return change("rt::set_u8(" + s + ", " + a[0] + ", " + a[1] + ", " + a[2] + ")");
+      case Builtin::kBytesView:
+      case Builtin::kVecAsView:
+      case Builtin::kVecIntoBytes: return a[0];
+      case Builtin::kBytesSubview:
+      case Builtin::kViewSlice: return call(Ty::kView, "subview", {s, a[0], a[1], a[2]});
+      case Builtin::kBytesSlice: return call(Ty::kBytes, "slice", {s, a[0], a[1], a[2]});
+      case Builtin::kBytesConcat: return call(Ty::kBytes, "concat", {s, a[0], a[1]});
+      case Builtin::kEq: return call(Ty::kI32, "bytes_eq", {a[0], a[1]});
+      case Builtin::kCmpRange: return call(Ty::kI32, "cmp_range", {s, a[0], a[1], a[2], a[3], a[4], a[5]});
+      case Builtin::kViewToBytes: return call(Ty::kBytes, "bytes_of", {a[0]});
+      case Builtin::kReadU32: return call(Ty::kI32, "read_u32_le", {s, a[0], a[1]});
+      case Builtin::kWriteU32: return call(Ty::kBytes, "write_u32_le", {a[0]});
+      case Builtin::kVecWithCap: return call(Ty::kVec, "vec_with_capacity", {s, a[0]});
+      case Builtin::kVecCap: return call(Ty::kI32, "vec_cap", {a[0]});
+      case Builtin::kVecClear: return change(a[0] + ".clear()");
+      case Builtin::kVecPush: return change("rt::vec_push(" + s + ", " + a[0] + ", " + a[1] + ")");
+      case Builtin::kVecReserve: return change("rt::vec_reserve_exact(" + s + ", " + a[0] + ", " + a[1] + ")");
+      case Builtin::kVecExtendZeroes: return change("rt::vec_extend_zeroes(" + s + ", " + a[0] + ", " + a[1] + ")");
+      case Builtin::kVecExtend: return change("rt::vec_extend(" + s + ", " + a[0] + ", " + a[1] + ")");
+      case Builtin::kVecExtendRange:
+        return change("rt::vec_extend_range(" + s + ", " + a[0] + ", " + a[1] + ", " + a[2] + ", " + a[3] + ")");
+      case Builtin::kResI32Ok:
+      case Builtin::kOptI32Some: return temp(Ty::kResI32, "rt::ResI32{" + a[0] + ", false}");
+      case Builtin::kResI32Err: return temp(Ty::kResI32, "rt::ResI32{" + a[0] + ", true}");
+      case Builtin::kResBytesErr: return temp(Ty::kResBytes, "rt::ResBytes{{}, " + a[0] + ", true}");
+      case Builtin::kResBytesOk:
+      case Builtin::kOptBytesSome: return temp(Ty::kResBytes, "rt::ResBytes{std::move(" + a[0] + "), 0, false}");
+      case Builtin::kResI32IsOk:
+      case Builtin::kResBytesIsOk:
+      case Builtin::kOptIsSome: return call(Ty::kI32, "is_ok", {a[0]});
+      case Builtin::kResI32ErrCode:
+      case Builtin::kResBytesErrCode: return call(Ty::kI32, "err_code", {a[0]});
+      case Builtin::kResI32UnwrapOr:
+      case Builtin::kOptI32UnwrapOr: return temp(Ty::kI32, a[0] + ".err ? " + a[1] + " : " + a[0] + ".i");
+      case Builtin::kResBytesUnwrapOr:
+      case Builtin::kOptBytesUnwrapOr:
+        return temp(Ty::kBytes, a[0] + ".err ? std::move(" + a[1] + ") : std::move(" + a[0] + ".buf)");
+      case Builtin::kScratchTryWrite: return call(Ty::kResI32, "scratch_try_write", {s, "cx.scratch", a[0], a[1]});
+      case Builtin::kScratchLen:
+        return temp(Ty::kI32, "rt::s32(rt::scratch(" + s + ", cx.scratch, " + a[0] + ").data.size())");
+      case Builtin::kScratchCap: return temp(Ty::kI32, "rt::s32(rt::scratch(" + s + ", cx.scratch, " + a[0] + ").cap)");
+      case Builtin::kScratchClear:
+        line("rt::scratch(" + s + ", cx.scratch, " + a[0] + ").data.clear();");
+        return int_literal(0);
+      case Builtin::kFmtU32Dec: return call(Ty::kBytes, "fmt_u32_dec", {a[0]});
+      case Builtin::kFmtS32Dec: return call(Ty::kBytes, "fmt_s32_dec", {a[0]});
+      case Builtin::kOptNone:
+        return n.ty == Ty::kOptBytes ? temp(Ty::kResBytes, "rt::ResBytes{{}, 0, true}") : temp(Ty::kResI32, "rt::ResI32{0, true}");
+      case Builtin::kParseU32Dec: return call(Ty::kI32, "parse_u32_dec", {a[0]});
+    }
+    return kNever;
+  }
+};
+
+// The name a stage's function was given by (fn, or a require_brand validator).
+std::string stage_fn_name(const PlanStage& st) {
+  if (const ArgValue* v = st.arg("fn")) return v->bytes;
+  if (const ArgValue* v = st.arg("validator")) return v->bytes;
+  return {};
+}
+
+}  // namespace
+
+std::string cpp_literal(std::string_view bytes) {
+  std::string out = "\"";
+  for (unsigned char c : bytes) {
+    if (c == '"' || c == '\\' || c == '?') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('\\');
+      out.push_back(static_cast<char>('0' + ((c >> 6) & 7)));
+      out.push_back(static_cast<char>('0' + ((c >> 3) & 7)));
+      out.push_back(static_cast<char>('0' + (c & 7)));
+    }
+  }
+  return out + "\"";
+}
+
+std::optional<X07Translation> translate_x07(const Plan& plan, std::size_t native_modules, std::string& error) {
+  X07Translation t;
+  t.stage_fns.resize(plan.chain.size());
+  if (!plan.uses_user_functions) return t;
+  Registry reg(native_modules, error);
+  std::string entries;
+  std::uint64_t fuel = 0;
+  for (std::size_t i = 0; i < plan.chain.size(); ++i) {
+    const PlanStage& st = plan.chain[i];
+    if (!st.fn) continue;
+    const std::string name = stage_fn_name(st);
+    const x07::FnHandle* h = x07::x07_handle_of(st.fn);
+    if (h == nullptr) {
+      t.stage_fns[i] = reg.native(name);
+      continue;
+    }
+    fuel = h->settings->fuel;
+    const std::string callee = reg.fn_name(h->fn);
+    const std::string entry = "entry" + std::to_string(i);
+    entries += "// stage " + std::to_string(i) + ": " + Registry::sanitize_comment(name) + "\n";
+    entries += "sluice::UserFnStatus " + entry + "(const void*, sluice::UserFnIo& io) {\n";
+    entries += "  return rt::run_entry(io, kFuel, g_input, [&](rt::Ctx& cx) { return " + callee + "(cx, io.item" +
+               (h->fn->params.size() > 1 ? ", sluice::ScratchBuf::kHandle" : "") + "); });\n}\n";
+    t.stage_fns[i] = "sluice::UserFn{nullptr, &" + entry + "}";
+  }
+  // Translating a function may name more functions (its callees): the registry grows as we go.
+  std::string decls, defs;
+  for (std::size_t k = 0; k < reg.fn_count(); ++k) {
+    const FnIr* fn = reg.fn_at(k);
+    FnLowering lowering(*fn, reg);
+    const std::string def = lowering.translate("x07_f" + std::to_string(k));
+    decls += "// " + Registry::sanitize_comment(fn->name) + "\n" + lowering.declaration();
+    defs += "\n// " + Registry::sanitize_comment(fn->name) + "\n" + def;
+  }
+  if (!error.empty()) return std::nullopt;
+  t.headers = {"stdlib/x07/compiled.hpp", "stdlib/x07/library.hpp"};
+  if (native_modules > 0) t.headers.push_back("stdlib/native_module.hpp");
+  std::string& c = t.code;
+  c += "// ---- x07 functions, translated (stdlib/x07/rt.hpp has the builtins both backends share) ----\n";
+  c += "namespace rt = sluice::x07rt;\n";
+  c += "// Steps per stage-function call, as the interpreter meters them.\n";
+  c += "constexpr std::uint64_t kFuel = " + std::to_string(fuel) + "u;\n";
+  c += "// The program input (`input`): the executable's --input.\n";
+  c += "sluice::ByteView g_input;\n";
+  if (native_modules > 0) {
+    c += "\n// The native modules linked in (sluice build --native-module).\n";
+    std::string list;
+    for (std::size_t m = 0; m < native_modules; ++m) {
+      c += "extern \"C\" sluice::NativeModuleTable sluice_native_module_v1_" + std::to_string(m) + "();\n";
+      list += (m ? ", " : "") + std::string("&sluice_native_module_v1_") + std::to_string(m);
+    }
+    // Static initialisation: a name the front end resolved is in one of the tables; if the
+    // module changed since, fail at startup rather than call a null function later.
+    c += "sluice::UserFn native_module_fn(const char* name) {\n";
+    c += "  const sluice::UserFn fn = sluice::find_native_module_fn({" + list + "}, name);\n";
+    c += "  if (!fn) {\n    std::fprintf(stderr, \"sluice: native function %s is in none of the linked native modules\\n\", name);\n"
+         "    std::exit(2);\n  }\n  return fn;\n}\n";
+    t.headers.push_back("<cstdio>");
+    t.headers.push_back("<cstdlib>");
+  }
+  c += "\n" + reg.natives();
+  c += "\n" + decls + defs + "\n" + entries;
+  return t;
+}
+
+}  // namespace sluice

@@ -1,0 +1,110 @@
+// What the C++ emitted for x07 functions (compiler/emit_x07.cpp) runs on besides rt.hpp: the
+// per-call context (fuel, scratch buffer, program input, call depth) and the entry that turns a
+// stage's UserFnIo into a call and a trap into a status, as the interpreter's entry does.
+#pragma once
+
+#include <cstdint>
+#include <new>
+
+#include "stdlib/x07/rt.hpp"
+
+namespace sluice::x07rt {
+
+struct Ctx {
+  std::uint64_t fuel = 0;        // steps left in this call of a stage function
+  std::uint64_t fuel_total = 0;  // what it started with, for the trap message
+  ScratchBuf* scratch = nullptr;
+  ByteView input;                // the program input (`input`)
+  int depth = 0;                 // nested user-function calls
+};
+
+// Every expression node evaluated costs one step, as in the interpreter; the emitted code
+// charges a straight-line run of nodes at once, before the first of them.
+inline void charge(Ctx& cx, std::uint64_t steps, Site s) {
+  if (cx.fuel < steps) [[unlikely]]
+    fuel_out(s, cx.fuel_total);
+  cx.fuel -= steps;
+}
+
+class DepthScope {
+ public:
+  explicit DepthScope(Ctx& cx) : cx_(cx) { ++cx_.depth; }
+  ~DepthScope() { --cx_.depth; }
+  DepthScope(const DepthScope&) = delete;
+  DepthScope& operator=(const DepthScope&) = delete;
+
+ private:
+  Ctx& cx_;
+};
+
+inline void check_depth(const Ctx& cx, Site s, const char* callee) {
+  if (cx.depth >= kMaxCallDepth) [[unlikely]]
+    call_too_deep(s, callee);
+}
+
+inline void store_result(UserFnIo& io, Buf& v) {
+  if (io.out) io.out->swap(v);
+}
+inline void store_result(UserFnIo& io, std::int32_t v) {
+  io.value = v;
+  io.is_err = false;
+}
+inline void store_result(UserFnIo& io, const ResI32& r) {
+  io.value = r.i;
+  io.is_err = r.err;
+}
+
+// Runs body(cx) for one stage call with `fuel` steps.
+template <class Body>
+UserFnStatus run_entry(UserFnIo& io, std::uint64_t fuel, ByteView input, Body&& body) {
+  Ctx cx;
+  cx.fuel = fuel;
+  cx.fuel_total = fuel;
+  cx.scratch = io.scratch;
+  cx.input = input;
+  try {
+    auto v = body(cx);
+    store_result(io, v);
+    return UserFnStatus::kOk;
+  } catch (Trap& t) {
+    io.trap = std::move(t.message);
+    return t.status;
+  } catch (const std::bad_alloc&) {
+    io.trap = "out of memory";
+    return UserFnStatus::kTrap;
+  }
+}
+
+// Calls of library, native-module and host functions from translated bodies, one per signature,
+// with the interpreter's trap messages. Every call gets an output vector, as in the interpreter,
+// so a function that writes one by mistake does no harm.
+inline Buf native_map(const UserFn& fn, const char* name, ByteView v) {
+  Buf out;
+  call_native(fn, name, v, nullptr, &out);
+  return out;
+}
+inline std::int32_t native_i32(const UserFn& fn, const char* name, ByteView v) {
+  Buf unused;
+  return call_native(fn, name, v, nullptr, &unused).value;
+}
+inline ResI32 native_res(const UserFn& fn, const char* name, ByteView v) {
+  Buf unused;
+  const UserFnIo io = call_native(fn, name, v, nullptr, &unused);
+  return ResI32{io.value, io.is_err};
+}
+inline ResI32 native_in_place(Ctx& cx, Site s, const UserFn& fn, const char* name, ByteView v, std::int32_t handle) {
+  ScratchBuf& sb = scratch(s, cx.scratch, handle);
+  Buf unused;
+  const UserFnIo io = call_native(fn, name, v, &sb, &unused);
+  return ResI32{io.value, io.is_err};
+}
+
+// `never`: the value of a `return` where an expression is expected; the code after it never runs.
+struct Never {
+  template <class T>
+  operator T() const {  // NOLINT(google-explicit-constructor): converts to whatever was expected
+    return T{};
+  }
+};
+
+}  // namespace sluice::x07rt
