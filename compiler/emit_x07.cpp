@@ -145,8 +145,12 @@ class FnLowering {
       line(cpp_type(slot_types_[i]) + " l" + std::to_string(i) + "{};");
     const std::string v = lower(fn_.body);
     flush();
-    if (fn_.body.ty == Ty::kNever) line("return rt::Never{};");
-    else line("return " + moved(v, fn_.body.ty) + ";");
+    if (fn_.body.ty == Ty::kNever) {
+      line("return rt::Never{};");
+    } else {
+      check_fuel();
+      line("return " + moved(v, fn_.body.ty) + ";");
+    }
     return head + " {\n" + body_ + "}\n";
   }
 
@@ -161,7 +165,8 @@ class FnLowering {
   int indent_ = 0;
   int temps_ = 0;
   std::uint64_t pending_ = 0;  // steps not charged yet
-  std::string pending_site_;
+  std::string pending_site_;   // the first node of those
+  std::string last_site_ = "rt::Site{}";
 
   // The types of the frame slots, from the nodes that bind them.
   void scan_slots(const Node& n) {
@@ -197,9 +202,13 @@ class FnLowering {
   }
   void flush() {
     if (pending_ == 0) return;
-    line("rt::charge(cx, " + std::to_string(pending_) + ", " + pending_site_ + ");");
+    line("rt::charge(cx, " + std::to_string(pending_) + ");");
+    last_site_ = pending_site_;
     pending_ = 0;
   }
+  // Where a loop iteration starts or the function returns: fail if the steps charged so far
+  // are more than the call's fuel, naming the last node charged.
+  void check_fuel() { line("rt::check_fuel(cx, " + last_site_ + ");"); }
 
   // Lowers the kids in order; false when one of them never completes (a return), which makes the
   // rest of the node dead code.
@@ -232,6 +241,7 @@ class FnLowering {
       case Op::kLet:
       case Op::kSet:
       case Op::kSet0: {
+        if (n.op != Op::kLet && updates_in_place(n)) return lower_set_in_place(n);
         const Ty kt = n.kids[0].ty;
         const std::string v = lower(n.kids[0]);
         if (kt == Ty::kNever) return kNever;
@@ -255,6 +265,7 @@ class FnLowering {
         ++indent_;
         const std::string c = lower(n.kids[0]);
         flush();
+        check_fuel();
         if (n.kids[0].ty != Ty::kNever) line("if (" + c + " == 0) break;");
         lower(n.kids[1]);
         flush();
@@ -265,7 +276,10 @@ class FnLowering {
       case Op::kReturn: {
         const std::string v = lower(n.kids[0]);
         flush();
-        if (n.kids[0].ty != Ty::kNever) line("return " + moved(v, n.kids[0].ty) + ";");
+        if (n.kids[0].ty != Ty::kNever) {
+          check_fuel();
+          line("return " + moved(v, n.kids[0].ty) + ";");
+        }
         return kNever;
       }
       case Op::kTry: {
@@ -273,7 +287,12 @@ class FnLowering {
         if (n.kids[0].ty == Ty::kNever) return kNever;
         flush();
         const std::string err = fn_.result == Ty::kResBytes ? "rt::ResBytes{{}, " + r + ".i, true}" : "rt::ResI32{" + r + ".i, true}";
-        line("if (" + r + ".err) return " + err + ";");
+        line("if (" + r + ".err) {");
+        ++indent_;
+        check_fuel();
+        line("return " + err + ";");
+        --indent_;
+        line("}");
         if (n.ty == Ty::kI32) return temp(Ty::kI32, r + ".i");
         return temp(Ty::kBytes, "std::move(" + r + ".buf)");
       }
@@ -331,6 +350,70 @@ class FnLowering {
     return kNever;
   }
 
+  static bool is_in_place_builtin(const Node& n) {
+    if (n.op != Op::kBuiltin) return false;
+    switch (static_cast<Builtin>(n.sub)) {
+      case Builtin::kBytesSetU8:
+      case Builtin::kVecSet:
+      case Builtin::kVecClear:
+      case Builtin::kVecPush:
+      case Builtin::kVecReserve:
+      case Builtin::kVecExtendZeroes:
+      case Builtin::kVecExtend:
+      case Builtin::kVecExtendRange: return true;
+      default: return false;
+    }
+  }
+
+  static bool assigns(const Node& n, std::uint32_t slot) {
+    if ((n.op == Op::kSet || n.op == Op::kSet0 || n.op == Op::kLet || n.op == Op::kToView || n.op == Op::kFor) &&
+        n.slot == slot)
+      return true;
+    for (const Node& k : n.kids)
+      if (assigns(k, slot)) return true;
+    return false;
+  }
+
+  // (set v (vec_u8.push v x)) and the like: the interpreter moves v out, changes it and moves it
+  // back. Changing the local where it is gives the same result (a trap abandons the call either
+  // way, and the checker forbids reading v in between), unless the other arguments assign v.
+  bool updates_in_place(const Node& set) const {
+    const Node& b = set.kids[0];
+    if (!is_in_place_builtin(b) || b.kids.empty() || b.kids[0].op != Op::kLocal || b.kids[0].slot != set.slot) return false;
+    for (std::size_t i = 1; i < b.kids.size(); ++i)
+      if (assigns(b.kids[i], set.slot)) return false;
+    return true;
+  }
+
+  std::string lower_set_in_place(const Node& set) {
+    const Node& b = set.kids[0];
+    step(b);
+    step(b.kids[0]);  // the read of the local
+    std::vector<std::string> a{local(set.slot)};
+    for (std::size_t i = 1; i < b.kids.size(); ++i) {
+      a.push_back(lower(b.kids[i]));
+      if (b.kids[i].ty == Ty::kNever) return kNever;
+    }
+    line(in_place_statement(b, a) + ";");
+    return int_literal(0);
+  }
+
+  static std::string in_place_statement(const Node& n, const std::vector<std::string>& a) {
+    const std::string s = site(n);
+    switch (static_cast<Builtin>(n.sub)) {
+      case Builtin::kBytesSetU8:
+      case Builtin::kVecSet: return "rt::set_u8(" + s + ", " + a[0] + ", " + a[1] + ", " + a[2] + ")";
+      case Builtin::kVecClear: return a[0] + ".clear()";
+      case Builtin::kVecPush: return "rt::vec_push(" + s + ", " + a[0] + ", " + a[1] + ")";
+      case Builtin::kVecReserve: return "rt::vec_reserve_exact(" + s + ", " + a[0] + ", " + a[1] + ")";
+      case Builtin::kVecExtendZeroes: return "rt::vec_extend_zeroes(" + s + ", " + a[0] + ", " + a[1] + ")";
+      case Builtin::kVecExtend: return "rt::vec_extend(" + s + ", " + a[0] + ", " + a[1] + ")";
+      case Builtin::kVecExtendRange:
+        return "rt::vec_extend_range(" + s + ", " + a[0] + ", " + a[1] + ", " + a[2] + ", " + a[3] + ")";
+      default: return "";
+    }
+  }
+
   std::string lower_if(const Node& n) {
     const std::string c = lower(n.kids[0]);
     if (n.kids[0].ty == Ty::kNever) return kNever;
@@ -364,6 +447,7 @@ class FnLowering {
     flush();
     line("while (rt::u(" + i + ") < rt::u(" + bound + ")) {");  // an unsigned bound
     ++indent_;
+    check_fuel();
     lower(n.kids[2]);
     flush();
     line(i + " = rt::add(" + i + ", 1);");
@@ -399,7 +483,13 @@ class FnLowering {
       case Builtin::kGetU8:
       case Builtin::kVecGet: return call(Ty::kI32, "get_u8", {s, a[0], a[1]});
       case Builtin::kBytesSetU8:
-      case Builtin::kVecSet: return change("rt::set_u8(" + s + ", " + a[0] + ", " + a[1] + ", " + a[2] + ")");
+      case Builtin::kVecSet:
+      case Builtin::kVecClear:
+      case Builtin::kVecPush:
+      case Builtin::kVecReserve:
+      case Builtin::kVecExtendZeroes:
+      case Builtin::kVecExtend:
+      case Builtin::kVecExtendRange: return change(in_place_statement(n, a));
       case Builtin::kBytesView:
       case Builtin::kVecAsView:
       case Builtin::kVecIntoBytes: return a[0];
@@ -414,13 +504,6 @@ class FnLowering {
       case Builtin::kWriteU32: return call(Ty::kBytes, "write_u32_le", {a[0]});
       case Builtin::kVecWithCap: return call(Ty::kVec, "vec_with_capacity", {s, a[0]});
       case Builtin::kVecCap: return call(Ty::kI32, "vec_cap", {a[0]});
-      case Builtin::kVecClear: return change(a[0] + ".clear()");
-      case Builtin::kVecPush: return change("rt::vec_push(" + s + ", " + a[0] + ", " + a[1] + ")");
-      case Builtin::kVecReserve: return change("rt::vec_reserve_exact(" + s + ", " + a[0] + ", " + a[1] + ")");
-      case Builtin::kVecExtendZeroes: return change("rt::vec_extend_zeroes(" + s + ", " + a[0] + ", " + a[1] + ")");
-      case Builtin::kVecExtend: return change("rt::vec_extend(" + s + ", " + a[0] + ", " + a[1] + ")");
-      case Builtin::kVecExtendRange:
-        return change("rt::vec_extend_range(" + s + ", " + a[0] + ", " + a[1] + ", " + a[2] + ", " + a[3] + ")");
       case Builtin::kResI32Ok:
       case Builtin::kOptI32Some: return temp(Ty::kResI32, "rt::ResI32{" + a[0] + ", false}");
       case Builtin::kResI32Err: return temp(Ty::kResI32, "rt::ResI32{" + a[0] + ", true}");

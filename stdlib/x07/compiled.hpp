@@ -11,19 +11,22 @@
 namespace sluice::x07rt {
 
 struct Ctx {
-  std::uint64_t fuel = 0;        // steps left in this call of a stage function
+  std::int64_t fuel = 0;         // steps left in this call of a stage function (< 0: ran out)
   std::uint64_t fuel_total = 0;  // what it started with, for the trap message
   ScratchBuf* scratch = nullptr;
   ByteView input;                // the program input (`input`)
   int depth = 0;                 // nested user-function calls
 };
 
-// Every expression node evaluated costs one step, as in the interpreter; the emitted code
-// charges a straight-line run of nodes at once, before the first of them.
-inline void charge(Ctx& cx, std::uint64_t steps, Site s) {
-  if (cx.fuel < steps) [[unlikely]]
+// Every expression node evaluated costs one step, as in the interpreter. The emitted code
+// charges a straight-line run of nodes at once and looks at what is left only where the run
+// could go on without bound or ends: at each loop iteration, at a function's return. A call runs
+// out of fuel exactly when the interpreter's would; only the place named in the message can
+// differ (docs/build.md).
+inline void charge(Ctx& cx, std::int64_t steps) { cx.fuel -= steps; }
+inline void check_fuel(const Ctx& cx, Site s) {
+  if (cx.fuel < 0) [[unlikely]]
     fuel_out(s, cx.fuel_total);
-  cx.fuel -= steps;
 }
 
 class DepthScope {
@@ -58,7 +61,7 @@ inline void store_result(UserFnIo& io, const ResI32& r) {
 template <class Body>
 UserFnStatus run_entry(UserFnIo& io, std::uint64_t fuel, ByteView input, Body&& body) {
   Ctx cx;
-  cx.fuel = fuel;
+  cx.fuel = static_cast<std::int64_t>(fuel);
   cx.fuel_total = fuel;
   cx.scratch = io.scratch;
   cx.input = input;
