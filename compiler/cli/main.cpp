@@ -15,6 +15,7 @@
 #include "compiler/emit_cpp.hpp"
 #include "compiler/front_end.hpp"
 #include "compiler/interpret.hpp"
+#include "compiler/native_modules.hpp"
 #include "compiler/plan_print.hpp"
 #include "runtime/codes.hpp"
 #include "runtime/result_doc.hpp"
@@ -41,13 +42,17 @@ std::optional<World> world_or_usage(const std::string& id) {
   return w;
 }
 
-// --module (every subcommand) and --input (run): what the compiler needs besides the world.
+// --module and --native-module (every subcommand) and --input (run): what the compiler needs
+// besides the world. The native modules' functions are loaded once, before any pipe compiles.
 std::vector<std::string> g_module_files;
+std::vector<std::string> g_native_module_files;
+std::vector<NativeFn> g_native_fns;
 std::string g_input_file;
 
 CompileOptions compile_options(World world) {
   CompileOptions o{.world = world};
   o.module_files = g_module_files;
+  o.native_fns = g_native_fns;
   if (!g_input_file.empty()) {
     if (std::FILE* f = std::fopen(g_input_file.c_str(), "rb")) {
       char buf[1 << 16];
@@ -59,7 +64,23 @@ CompileOptions compile_options(World world) {
   return o;
 }
 
-EmitOptions emit_options() { return EmitOptions{}; }
+EmitOptions emit_options() { return EmitOptions{.native_modules = g_native_module_files.size()}; }
+
+// Compiles (or takes from the cache) and loads the --native-module files into g_native_fns.
+// -v on build says whether each came from the cache.
+bool load_native_modules_or_report(const NativeModuleOptions& options, bool verbose) {
+  if (g_native_module_files.empty()) return true;
+  NativeModulesLoad loaded = load_native_modules(g_native_module_files, options);
+  if (!loaded.ok) {
+    std::cerr << "sluice: " << loaded.message << (loaded.message.ends_with('\n') ? "" : "\n");
+    return false;
+  }
+  if (verbose)
+    for (const LoadedNativeModule& m : loaded.modules)
+      std::cerr << "native module " << m.file << (m.compiled ? ": compiled: " : ": cached: ") << m.shared_object << "\n";
+  g_native_fns = std::move(loaded.fns);
+  return true;
+}
 
 int cmd_check(const std::vector<std::string>& files, const std::string& world_id, const std::string& format) {
   const auto world = world_or_usage(world_id);
@@ -186,6 +207,7 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "Check pipe descriptors and report every diagnostic with file:line:column and JSON pointer");
   check->add_option("PIPE", check_files, "pipe descriptor files (JSON)")->required()->check(CLI::ExistingFile);
   check->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
+  check->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   check->add_option("--world", check_world, world_help);
   check->add_option("--format", check_format, "text (default) or json (an array of diagnostics)")
       ->check(CLI::IsMember({"text", "json"}));
@@ -197,6 +219,7 @@ int main(int argc, char** argv) {
   run->add_option("PIPE", run_file, "pipe descriptor file (JSON)")->required();
   run->add_option("--input", g_input_file, "the bytes an entry-module pipe sees as `input` (default: empty)")->check(CLI::ExistingFile);
   run->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
+  run->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   run->add_option("--world", run_world, world_help);
   run->add_option("--root", run_root, "directory fs paths are relative to (default: .); sandboxed except in run-os")
       ->check(CLI::ExistingDirectory);
@@ -214,6 +237,7 @@ int main(int argc, char** argv) {
   auto* plan = app.add_subcommand("plan", "Print the elaborated plan: cfg, source, each stage with its resolved arguments and brands, sink");
   plan->add_option("PIPE", plan_file, "pipe descriptor file (JSON)")->required();
   plan->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
+  plan->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   plan->add_option("--world", plan_world, world_help);
   plan->add_option("--format", plan_format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
 
@@ -221,6 +245,7 @@ int main(int argc, char** argv) {
   auto* emit = app.add_subcommand("emit-cpp", "Write the C++ translation unit `sluice build` compiles (same plan, same file)");
   emit->add_option("PIPE", emit_file, "pipe descriptor file (JSON)")->required();
   emit->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
+  emit->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   emit->add_option("--world", emit_world, world_help);
   emit->add_option("-o,--output", emit_output, "output file (default: stdout)");
   emit->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
@@ -232,6 +257,7 @@ int main(int argc, char** argv) {
   build->add_option("PIPE", build_file, "pipe descriptor file (JSON)")->required();
   build->add_option("-o,--output", build_opts.output, "the executable to write")->required();
   build->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
+  build->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   build->add_option("--world", build_world, world_help + "; fixed at build time");
   build->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty); "
                     "the executable then requires the same --input when they read it")->check(CLI::ExistingFile);
@@ -260,12 +286,20 @@ int main(int argc, char** argv) {
   }
 
   try {
+    // A native module that does not compile or load rejects the command like a descriptor
+    // error, except for `build`, where it is a failed build.
+    const bool building = static_cast<bool>(*build);
+    NativeModuleOptions native_options;
+    if (building) native_options = NativeModuleOptions{.cxx = build_opts.cxx, .cache_dir = build_opts.cache_dir};
+    if (!load_native_modules_or_report(native_options, building && build_verbose))
+      return building ? kExitBuildFailed : kExitRejected;
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
     if (*emit) return cmd_emit_cpp(emit_file, emit_world, emit_output);
     if (*build) {
       build_opts.use_cache = !build_no_cache;
+      build_opts.native_modules = g_native_module_files;
       return cmd_build(build_file, build_world, build_opts, build_verbose);
     }
   } catch (const std::bad_alloc&) {

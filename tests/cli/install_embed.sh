@@ -2,7 +2,8 @@
 # Installs sluice into a temporary prefix, then, with no source tree in sight:
 #  - builds the embedding examples (C++ and C) against the installed CMake package, runs them;
 #  - builds the C host again with pkg-config;
-#  - runs PREFIX/bin/sluice build and the executable it makes.
+#  - runs PREFIX/bin/sluice build and the executable it makes;
+#  - runs and builds with a native module (examples/native) from the prefix.
 set -euo pipefail
 sluice=${1:?sluice binary}; src=${2:?source dir}; build=${3:?build dir}
 tmp=$(mktemp -d)
@@ -35,4 +36,14 @@ PKG_CONFIG_PATH="$prefix/lib/pkgconfig" cc -o "$tmp/embed_c_pc" "$tmp/embed/host
 cp "$src/examples/hello_lines.json" "$tmp/pipe.json"
 (cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" build pipe.json -o "$tmp/pipe_exe" -v 2>&1 | grep -q "$prefix/include/sluice")
 "$tmp/pipe_exe" --emit doc | cmp - <("$sluice" run "$tmp/pipe.json" --emit doc)
+# Native modules compile against the installed headers (stdlib/native_module.hpp and what it
+# includes), for run (a shared object) and for build (an object linked into the executable).
+cp -r "$src/examples/native" "$tmp/native"
+out=$(cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" run native/rot13_pipe.json \
+  --native-module native/rot13.cpp --emit doc | od -An -c | tr -d ' \n')
+grep -q 'ebbz101' <<<"$out"
+out=$(cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" build pipe.json -o "$tmp/pipe_native_exe" \
+  --native-module native/rot13.cpp -v 2>&1)
+grep -q -- "-DSLUICE_NATIVE_MODULE_SYMBOL=sluice_native_module_v1_0 -I$prefix/include/sluice" <<<"$out"
+"$tmp/pipe_native_exe" --emit doc | cmp - <("$sluice" run "$tmp/pipe.json" --emit doc)
 echo "install + embed OK"
