@@ -141,6 +141,7 @@ class FnLowering {
     decl_ = head + ";\n";
     indent_ = 1;
     line("rt::DepthScope depth_scope(cx);");
+    line("std::int64_t fuel = cx.fuel;");
     for (std::size_t i = fn_.params.size(); i < fn_.nslots; ++i)
       line(cpp_type(slot_types_[i]) + " l" + std::to_string(i) + "{};");
     const std::string v = lower(fn_.body);
@@ -149,6 +150,7 @@ class FnLowering {
       line("return rt::Never{};");
     } else {
       check_fuel();
+      store_fuel();
       line("return " + moved(v, fn_.body.ty) + ";");
     }
     return head + " {\n" + body_ + "}\n";
@@ -202,13 +204,15 @@ class FnLowering {
   }
   void flush() {
     if (pending_ == 0) return;
-    line("rt::charge(cx, " + std::to_string(pending_) + ");");
+    line("fuel -= " + std::to_string(pending_) + ";");
     last_site_ = pending_site_;
     pending_ = 0;
   }
   // Where a loop iteration starts or the function returns: fail if the steps charged so far
   // are more than the call's fuel, naming the last node charged.
-  void check_fuel() { line("rt::check_fuel(cx, " + last_site_ + ");"); }
+  void check_fuel() { line("rt::check_fuel(cx, fuel, " + last_site_ + ");"); }
+  // The steps left live in a local (a register) and go back to the context around calls.
+  void store_fuel() { line("cx.fuel = fuel;"); }
 
   // Lowers the kids in order; false when one of them never completes (a return), which makes the
   // rest of the node dead code.
@@ -278,6 +282,7 @@ class FnLowering {
         flush();
         if (n.kids[0].ty != Ty::kNever) {
           check_fuel();
+          store_fuel();
           line("return " + moved(v, n.kids[0].ty) + ";");
         }
         return kNever;
@@ -290,6 +295,7 @@ class FnLowering {
         line("if (" + r + ".err) {");
         ++indent_;
         check_fuel();
+        store_fuel();
         line("return " + err + ";");
         --indent_;
         line("}");
@@ -329,7 +335,10 @@ class FnLowering {
         flush();
         std::string call = callee + "(cx";
         for (std::size_t i = 0; i < a.size(); ++i) call += ", " + moved(a[i], n.kids[i].ty);
-        return temp(n.ty, call + ")");
+        store_fuel();
+        const std::string r = temp(n.ty, call + ")");
+        line("fuel = cx.fuel;");
+        return r;
       }
       case Op::kNative: {
         std::vector<std::string> a;

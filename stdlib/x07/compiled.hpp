@@ -23,9 +23,10 @@ struct Ctx {
 // could go on without bound or ends: at each loop iteration, at a function's return. A call runs
 // out of fuel exactly when the interpreter's would; only the place named in the message can
 // differ (docs/build.md).
-inline void charge(Ctx& cx, std::int64_t steps) { cx.fuel -= steps; }
-inline void check_fuel(const Ctx& cx, Site s) {
-  if (cx.fuel < 0) [[unlikely]]
+// A translated function keeps the steps left in a local, `fuel`, stored back into the context
+// around calls and at returns.
+inline void check_fuel(const Ctx& cx, std::int64_t fuel, Site s) {
+  if (fuel < 0) [[unlikely]]
     fuel_out(s, cx.fuel_total);
 }
 
