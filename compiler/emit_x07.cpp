@@ -135,15 +135,25 @@ class FnLowering {
     slot_types_.assign(fn_.nslots, Ty::kI32);
     for (std::size_t i = 0; i < fn_.params.size(); ++i) slot_types_[i] = fn_.params[i];
     scan_slots(fn_.body);
+    // A function returning a view may return a view of its own bytes: those live in the
+    // context, not on the stack (the interpreter's frames outlive the call too).
+    const bool keep = fn_.result == Ty::kView;
+    const auto owned_buf = [](Ty t) { return t == Ty::kBytes || t == Ty::kVec; };
     std::string head = "static " + cpp_type(fn_.result) + " " + name + "(rt::Ctx& cx";
-    for (std::size_t i = 0; i < fn_.params.size(); ++i) head += ", " + cpp_type(fn_.params[i]) + " l" + std::to_string(i);
+    for (std::size_t i = 0; i < fn_.params.size(); ++i)
+      head += ", " + cpp_type(fn_.params[i]) + (keep && owned_buf(fn_.params[i]) ? " p" : " l") + std::to_string(i);
     head += ")";
     decl_ = head + ";\n";
     indent_ = 1;
     line("rt::DepthScope depth_scope(cx);");
     line("std::int64_t fuel = cx.fuel;");
-    for (std::size_t i = fn_.params.size(); i < fn_.nslots; ++i)
-      line(cpp_type(slot_types_[i]) + " l" + std::to_string(i) + "{};");
+    for (std::size_t i = 0; i < fn_.params.size(); ++i)
+      if (keep && owned_buf(fn_.params[i]))
+        line("rt::Buf& l" + std::to_string(i) + " = cx.keep_alive(std::move(p" + std::to_string(i) + "));");
+    for (std::size_t i = fn_.params.size(); i < fn_.nslots; ++i) {
+      if (keep && owned_buf(slot_types_[i])) line("rt::Buf& l" + std::to_string(i) + " = cx.keep_alive();");
+      else line(cpp_type(slot_types_[i]) + " l" + std::to_string(i) + "{};");
+    }
     const std::string v = lower(fn_.body);
     flush();
     if (fn_.body.ty == Ty::kNever) {

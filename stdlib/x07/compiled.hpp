@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <forward_list>
 #include <new>
 
 #include "stdlib/x07/rt.hpp"
@@ -16,6 +17,13 @@ struct Ctx {
   ScratchBuf* scratch = nullptr;
   ByteView input;                // the program input (`input`)
   int depth = 0;                 // nested user-function calls
+  // The bytes locals of functions that return a bytes_view: kept until the stage call ends, so
+  // a view of one of them never dangles (empty, and allocation-free, for other functions).
+  std::forward_list<Buf> kept;
+  Buf& keep_alive(Buf b = {}) {
+    kept.push_front(std::move(b));
+    return kept.front();
+  }
 };
 
 // Every expression node evaluated costs one step, as in the interpreter. The emitted code

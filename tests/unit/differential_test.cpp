@@ -22,13 +22,15 @@ struct Backends {
 };
 
 // `compile` goes to both `sluice build` and `sluice run` (--module, --input); `extra` to both
-// runs (the interpreter's and the executable's).
+// runs (the interpreter's and the executable's); `build_only` to `sluice build`.
 Backends run_both(const std::string& pipe, const std::string& world, const std::string& root,
-                  const std::vector<std::string>& extra = {}, const std::vector<std::string>& compile = {}) {
+                  const std::vector<std::string>& extra = {}, const std::vector<std::string>& compile = {},
+                  const std::vector<std::string>& build_only = {}) {
   TempDir exe_dir;
   const std::string exe = exe_dir.file("pipeline");
   std::vector<std::string> build_args{sluice_binary(), "build", pipe, "-o", exe, "--world", world, "--cache-dir", cache_dir()};
   build_args.insert(build_args.end(), compile.begin(), compile.end());
+  build_args.insert(build_args.end(), build_only.begin(), build_only.end());
   const ProcessResult built = run_process(build_args);
   INFO(built.err);
   REQUIRE(built.exit_status == 0);
@@ -151,6 +153,9 @@ struct X07Case {
 };
 
 // Runs every case through both backends with tests/differential/diff.x07.json and an --input.
+// The translated functions are compiled with AddressSanitizer and UBSan: a dangling view, an
+// out-of-bounds access or signed overflow in generated code fails the run (the sanitizers'
+// reports go to stderr and the exit status, which the tests compare).
 std::vector<Backends> run_x07_cases(const std::vector<X07Case>& cases) {
   TempDir dir;
   write_file(dir.file("input.bin"), std::string("in\0put\n", 7));
@@ -160,7 +165,8 @@ std::vector<Backends> run_x07_cases(const std::vector<X07Case>& cases) {
   for (const X07Case& c : cases) {
     CAPTURE(c.name);
     write_file(dir.file(c.name + ".json"), x07_pipe(c.stage));
-    out.push_back(run_both(dir.file(c.name + ".json"), "solve-pure", dir.path(), {}, compile));
+    out.push_back(run_both(dir.file(c.name + ".json"), "solve-pure", dir.path(), {}, compile,
+                           {"--cxxflag=-fsanitize=address,undefined", "--cxxflag=-fno-sanitize-recover=undefined"}));
   }
   return out;
 }
@@ -176,6 +182,7 @@ TEST_CASE("differential: x07 functions (every builtin, operator, form and signat
       {"calls", map_stage("diff.m_calls")},
       {"natives", map_stage("diff.m_natives")},
       {"input", map_stage("diff.m_input")},
+      {"views", map_stage("diff.m_views")},
       {"filter", "[\"std.stream.xf.filter_v1\", [\"std.stream.fn_v1\", \"diff.f_odd\"]]"},
       {"validator", "[\"std.stream.xf.require_brand_v1\", [\"brand\", \"diff.no_x_v1\"], [\"validator\", \"diff.v_no_x\"]]"},
       {"in_place", "[\"std.stream.xf.map_in_place_buf_v1\", [\"std.stream.fn_v1\", \"diff.mip_twice\"], [\"scratch_cap_bytes\", 30]]"},
