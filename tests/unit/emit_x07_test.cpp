@@ -1,0 +1,97 @@
+// The x07 part of the C++ backend (compiler/emit_x07.cpp) seen from emit_cpp: what it refuses,
+// what the emitted file holds, and when a plan records the input its values came from. That the
+// translated functions behave like the interpreter is differential_test.cpp's job.
+#include <doctest/doctest.h>
+
+#include "compiler/emit_cpp.hpp"
+#include "compiler/front_end.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace sluice;
+
+namespace {
+
+// An entry module whose pipe maps its input lines through main.f, with `lets` before the pipe.
+std::string entry(const std::string& body, const std::string& lets = "") {
+  return R"({"schema_version": "x07.x07ast@0.8.0", "kind": "entry", "module_id": "main", "imports": [], "decls": [
+      {"kind": "defn", "name": "main.f", "params": [{"name": "x", "ty": "bytes_view"}], "result": "bytes", "body": )" +
+         body + R"(}], "solve": ["begin", )" + lets + R"(["std.stream.pipe_v1",
+        ["std.stream.cfg_v1", ["chunk_max_bytes", 64], ["bufread_cap_bytes", 64], ["max_in_bytes", 64], ["max_out_bytes", 64], ["max_items", 10]],
+        ["std.stream.src.bytes_v1", ["std.stream.expr_v1", ["bytes.lit", "a\nb\n"]]],
+        ["std.stream.chain_v1", ["std.stream.xf.split_lines_v1", ["std.stream.expr_v1", 10], ["std.stream.expr_v1", ["+", 60, 4]]],
+                                ["std.stream.xf.map_bytes_v1", ["std.stream.fn_v1", "main.f"]]],
+        ["std.stream.sink.collect_bytes_v1"]]]})";
+}
+
+Plan compile(const std::string& text, CompileOptions opts = {}) {
+  opts.world = World::kSolvePure;
+  const CompileResult c = compile_pipe_text(text, "<test>", opts);
+  for (const Diagnostic& d : c.diagnostics) INFO(format_text(d));
+  REQUIRE(c.ok());
+  return *c.plan;
+}
+
+std::string emit(const Plan& plan, std::size_t native_modules = 0) {
+  std::string error;
+  const auto cpp = emit_cpp(plan, EmitOptions{native_modules}, error);
+  INFO(error);
+  REQUIRE(cpp.has_value());
+  return *cpp;
+}
+
+}  // namespace
+
+TEST_CASE("emit_x07: x07 functions become C++ functions with fuel, depth and the shared builtins") {
+  const Plan plan = compile(entry(R"(["view.to_bytes", "x"])"));
+  const std::string cpp = emit(plan);
+  CHECK(cpp.find("#include \"stdlib/x07/compiled.hpp\"") != std::string::npos);
+  CHECK(cpp.find("// main.f\nstatic rt::Buf x07_f0(rt::Ctx& cx, sluice::ByteView l0)") != std::string::npos);
+  CHECK(cpp.find("rt::DepthScope depth_scope(cx);") != std::string::npos);
+  CHECK(cpp.find("rt::check_fuel(cx, fuel, ") != std::string::npos);
+  CHECK(cpp.find("constexpr std::uint64_t kFuel = 50000000u;") != std::string::npos);
+  CHECK(cpp.find("p.chain[1].fn = sluice::UserFn{nullptr, &entry1};") != std::string::npos);
+  CHECK(cpp.find("virtual") == std::string::npos);
+  CHECK(emit(plan) == cpp);  // stable
+  // The functions are part of the hash: another body, another hash.
+  const std::string other = emit(compile(entry(R"(["bytes.concat", "x", "x"])")));
+  const auto hash_line = [](const std::string& s) { return s.substr(s.find("// plan-hash:"), 40); };
+  CHECK(hash_line(other) != hash_line(cpp));
+}
+
+TEST_CASE("emit_x07: the fuel a plan was compiled with is the fuel its executable meters") {
+  CompileOptions opts;
+  opts.fuel = 1234;
+  CHECK(emit(compile(entry(R"(["view.to_bytes", "x"])"), opts)).find("kFuel = 1234u;") != std::string::npos);
+}
+
+TEST_CASE("emit_x07: library functions are looked up by name, native-module functions in the linked tables") {
+  const std::string lib = emit(compile(entry(R"(["std.bytes.reverse", "x"])")));
+  CHECK(lib.find("sluice::x07::find_library_fn(\"std.bytes.reverse\")->entry") != std::string::npos);
+
+  CompileOptions opts;
+  opts.register_native_fn("host.copy", UserFnSig::kMap, UserFn{nullptr, [](const void*, UserFnIo& io) {
+                                                           io.out->assign(io.item.begin(), io.item.end());
+                                                           return UserFnStatus::kOk;
+                                                         }});
+  const Plan host = compile(entry(R"(["host.copy", "x"])"), opts);
+  // A function the host registered at run time is in no file: nothing can compile it in.
+  std::string error;
+  CHECK_FALSE(emit_cpp(host, EmitOptions{}, error).has_value());
+  CHECK(error.find("function host.copy is a native function registered by the host program") != std::string::npos);
+  // Given as a native module, it is found by name at startup.
+  const std::string native = emit(host, 2);
+  CHECK(native.find("extern \"C\" sluice::NativeModuleTable sluice_native_module_v1_1();") != std::string::npos);
+  CHECK(native.find("native_module_fn(\"host.copy\")") != std::string::npos);
+}
+
+TEST_CASE("plan input_digest: set only when a let or expr_v1 reads input") {
+  CompileOptions opts;
+  opts.input = "abc";
+  const Plan plain = compile(entry(R"(["view.to_bytes", "x"])"), opts);
+  CHECK(plain.input_digest.empty());
+  // A function reading input at run time does not make the plan's values depend on it.
+  CHECK(compile(entry(R"(["bytes.concat", "input", "x"])"), opts).input_digest.empty());
+  const Plan reads = compile(entry(R"(["view.to_bytes", "x"])", R"(["let", "n", ["view.len", "input"]],)"), opts);
+  CHECK(reads.input_digest == "44bc2cf5ad770999");  // xxh64("abc"), as xxhsum -H64 prints it
+  CHECK(emit(reads).find("\"44bc2cf5ad770999\"};") != std::string::npos);
+}
