@@ -52,6 +52,17 @@ class RunContext {
     return Flow::kContinue;
   }
 
+  // n items of `bytes` bytes in all, charged at once when both budgets take all of them; when
+  // they do not, nothing is charged and the caller charges item by item to fail at the right one.
+  bool try_charge_sink_items(std::uint32_t n, std::uint64_t bytes) {
+    if (std::uint64_t{counters_.items_out} + n > budgets_.max_items) return false;
+    const std::uint64_t out = static_cast<std::uint64_t>(counters_.bytes_out) + bytes;
+    if (out > budgets_.max_out_bytes) return false;
+    counters_.items_out += n;
+    counters_.bytes_out = static_cast<std::uint32_t>(out);
+    return true;
+  }
+
   // take_v1: the source stops after the current item, without flushing (spec §5).
   void request_stop() { stop_requested_ = true; }
   [[nodiscard]] bool stop_requested() const { return stop_requested_; }

@@ -5,7 +5,10 @@
 //   Flow push(ByteView item);    one input item; outputs are pushed into Next before returning
 //   Flow flush();                end of input: emit what is held, into Next
 // Next provides push(ByteView) and push_framed(ByteView): an item made of a u32le length
-// header and the given payload, which sinks take in two parts without gathering.
+// header and the given payload, which sinks take in two parts without gathering; and
+// push_batch(items, n): n items in order, with exactly the effect of n pushes (stopping at the
+// first that halts). A stage that finds many small items in one input (split_lines) hands them on
+// in batches, so that a sink can charge its budgets once per batch instead of once per item.
 // The interpreter composes kernels through `Stage` (one virtual call per item and stage); the
 // C++ backend composes the same kernels with concrete Next types.
 #pragma once
@@ -39,8 +42,25 @@ class Stage {
   virtual Flow init() { return Flow::kContinue; }
   virtual Flow push(ByteView item) = 0;
   virtual Flow push_framed(ByteView payload) = 0;
+  virtual Flow push_batch(const ByteView* items, std::uint32_t n) {
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (push(items[i]) == Flow::kHalt) return Flow::kHalt;
+    return Flow::kContinue;
+  }
   virtual Flow flush() { return Flow::kContinue; }
 };
+
+// push_batch on a target that may not have one: n pushes.
+template <class T>
+Flow push_batch_to(T& target, const ByteView* items, std::uint32_t n) {
+  if constexpr (requires { target.push_batch(items, n); }) {
+    return target.push_batch(items, n);
+  } else {
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (target.push(items[i]) == Flow::kHalt) return Flow::kHalt;
+    return Flow::kContinue;
+  }
+}
 
 // A Next that forwards to a dynamic Stage.
 class StageRef {
@@ -48,6 +68,7 @@ class StageRef {
   explicit StageRef(Stage* s) : s_(s) {}
   Flow push(ByteView item) { return s_->push(item); }
   Flow push_framed(ByteView payload) { return s_->push_framed(payload); }
+  Flow push_batch(const ByteView* items, std::uint32_t n) { return s_->push_batch(items, n); }
 
  private:
   Stage* s_;
@@ -67,6 +88,7 @@ class StaticNext {
       return t_->push(gather_framed(*ctx_, scratch_, payload));
     }
   }
+  Flow push_batch(const ByteView* items, std::uint32_t n) { return push_batch_to(*t_, items, n); }
 
  private:
   RunContext* ctx_;
@@ -90,6 +112,8 @@ class DynStage final : public Stage {
       return k_.push(gather_framed(*ctx_, scratch_, payload));
     }
   }
+  // One virtual call per batch; the kernel's own push_batch, or its push per item.
+  Flow push_batch(const ByteView* items, std::uint32_t n) override { return push_batch_to(k_, items, n); }
   Flow flush() override { return k_.flush(); }
   Kernel& kernel() { return k_; }
 

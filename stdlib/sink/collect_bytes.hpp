@@ -22,6 +22,7 @@ struct CollectBytesConfig {
 
 class CollectBytes {
  public:
+  static constexpr bool kConsumeNeverHalts = true;
   CollectBytes(RunContext&, const CollectBytesConfig& cfg, const RunEnv&) {
     bytes_.reserve(std::min<std::size_t>(cfg.max_out_bytes, kCollectInitialReserve));
   }

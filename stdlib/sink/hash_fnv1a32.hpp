@@ -14,6 +14,7 @@ struct HashFnv1a32Config {};
 
 class HashFnv1a32 {
  public:
+  static constexpr bool kConsumeNeverHalts = true;
   HashFnv1a32() = default;
   HashFnv1a32(RunContext&, const HashFnv1a32Config&, const RunEnv&) {}
   Flow open() { return Flow::kContinue; }

@@ -12,6 +12,7 @@ struct NullSinkConfig {};
 
 class NullSink {
  public:
+  static constexpr bool kConsumeNeverHalts = true;
   NullSink() = default;
   NullSink(RunContext&, const NullSinkConfig&, const RunEnv&) {}
   Flow open() { return Flow::kContinue; }

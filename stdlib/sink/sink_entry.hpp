@@ -2,7 +2,9 @@
 // bytes budget, then the consumer gets the bytes. A framed item (header + payload from
 // frame_u32le) and a u32frames header reach the consumer as separate parts, never gathered.
 //
-// A consumer provides: Flow open(); Flow consume(ByteView); Flow finish(); ByteView payload() const.
+// A consumer provides: Flow open(); Flow consume(ByteView); Flow finish(); ByteView payload() const;
+// and, when its consume never halts, `static constexpr bool kConsumeNeverHalts = true`: batches
+// of items are then charged to the budgets at once (counters and docs are the same either way).
 #pragma once
 
 #include <cstdint>
@@ -44,6 +46,22 @@ class SinkEntry final : public Sink {
     }
     if (consume_header(payload.size) == Flow::kHalt) return Flow::kHalt;
     return item_done(consumer_.consume(payload));
+  }
+
+  Flow push_batch(const ByteView* items, std::uint32_t n) override {
+    if constexpr (requires { Consumer::kConsumeNeverHalts; }) {
+      if (!u32frames_) {
+        std::uint64_t bytes = 0;
+        for (std::uint32_t i = 0; i < n; ++i) bytes += items[i].size;
+        if (ctx_->try_charge_sink_items(n, bytes)) {
+          for (std::uint32_t i = 0; i < n; ++i) item_done(consumer_.consume(items[i]));
+          return Flow::kContinue;
+        }
+      }
+    }
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (push(items[i]) == Flow::kHalt) return Flow::kHalt;
+    return Flow::kContinue;
   }
 
   Flow finish() override { return consumer_.finish(); }

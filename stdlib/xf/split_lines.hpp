@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/run_context.hpp"
+#include "runtime/stage.hpp"
 #include "stdlib/xf/byte_scanner.hpp"
 
 namespace sluice {
@@ -17,6 +18,10 @@ struct SplitLinesConfig {
   std::int32_t delim = '\n';        // a value outside 0..255 never matches
   std::int32_t max_line_bytes = 0;  // ≤ 0 fails init with ERR 1
 };
+
+// Lines handed on per push_batch: enough to spread a sink's per-batch work thin, small enough
+// for the stack (1 KiB of views).
+inline constexpr std::uint32_t kSplitBatchLines = 64;
 
 // The carry starts this large and grows (to at most max_line_bytes) only for longer lines.
 inline constexpr std::size_t kSplitCarryInitialBytes = 4096;
@@ -39,22 +44,50 @@ class SplitLines {
     const std::size_t max = static_cast<std::size_t>(max_);
     if (delim_ >= 0 && delim_ <= 255) {
       ByteScanner delims(p, end, static_cast<std::uint8_t>(delim_));
-      while (const std::uint8_t* nl = delims.next()) {
+      // Lines that lie inside `in` go on in batches (views into `in`), which a sink charges at once.
+      ByteView batch[kBatch];
+      std::uint32_t n = 0;
+      Flow result = Flow::kContinue;
+      bool downstream_halted = false;  // then own_error_wins, once the scanner has stopped
+      const bool all = delims.each([&](const std::uint8_t* nl) {
         const std::size_t seg = static_cast<std::size_t>(nl - p);
-        ByteView line;
-        if (carry_.empty()) {
-          if (seg > max) return ctx_->fail(ErrId::kLineTooLong);
-          line = ByteView(p, static_cast<std::uint32_t>(seg));
-        } else {
-          if (carry_.size() + seg > max) return ctx_->fail(ErrId::kLineTooLong);
-          append_carry(p, seg);
-          line = ByteView(carry_.data(), static_cast<std::uint32_t>(carry_.size()));
+        if (carry_.empty()) [[likely]] {
+          if (seg > max) {
+            // The lines before it go on first, as they would one by one.
+            result = n != 0 && push_batch_to(next_, batch, n) == Flow::kHalt ? ctx_->override_failure(ErrId::kLineTooLong)
+                                                                             : ctx_->fail(ErrId::kLineTooLong);
+            return false;
+          }
+          batch[n++] = ByteView(p, static_cast<std::uint32_t>(seg));
+          p = nl + 1;
+          if (n == kBatch) {
+            n = 0;
+            if (push_batch_to(next_, batch, kBatch) == Flow::kHalt) {
+              downstream_halted = true;
+              return false;
+            }
+          }
+          return true;
         }
+        // The line that began in an earlier item: always the first of this one, so no batch is
+        // pending; pushed alone, before the carry is reused.
+        if (carry_.size() + seg > max) {
+          result = ctx_->fail(ErrId::kLineTooLong);
+          return false;
+        }
+        append_carry(p, seg);
         p = nl + 1;
-        const Flow f = next_.push(line);
+        const Flow f = next_.push(ByteView(carry_.data(), static_cast<std::uint32_t>(carry_.size())));
         carry_.clear();
-        if (f == Flow::kHalt) return own_error_wins(delims, p, end);
-      }
+        if (f == Flow::kHalt) {
+          downstream_halted = true;
+          return false;
+        }
+        return true;
+      });
+      if (downstream_halted) return own_error_wins(delims, p, end);
+      if (!all) return result;
+      if (n != 0 && push_batch_to(next_, batch, n) == Flow::kHalt) return own_error_wins(delims, p, end);
     }
     const std::size_t tail = static_cast<std::size_t>(end - p);
     if (tail != 0) {
@@ -90,6 +123,8 @@ class SplitLines {
       p = nl + 1;
     }
   }
+
+  static constexpr std::uint32_t kBatch = kSplitBatchLines;
 
   RunContext* ctx_;
   Next next_;

@@ -265,3 +265,87 @@ TEST_CASE("emit_payload 0 and emit_stats 0 blank the OK doc's payload and counte
 }
 
 }  // namespace sluice::test
+
+namespace sluice::test {
+
+// split_lines hands lines on in batches of 64 (kSplitBatchLines) and the sinks that never halt
+// charge a batch at once; a budget that runs out inside a batch must still fail at the very item,
+// with the counters of item-by-item charging. 200 one-to-three-byte lines in one chunk, every
+// items and bytes limit around them, through the three batch-charging sinks and u32frames.
+TEST_CASE("budgets inside split_lines batches: the same item fails, the same counters, at every limit") {
+  std::string text;
+  std::vector<std::uint32_t> lens;
+  for (int i = 0; i < 200; ++i) {
+    const std::uint32_t len = static_cast<std::uint32_t>(1 + i % 3);
+    lens.push_back(len);
+    text += std::string(len, static_cast<char>('a' + i % 26)) + "\n";
+  }
+  const std::vector<std::string> sinks{null_sink(), hash_sink(), collect(), u32frames(collect())};
+  for (std::size_t s = 0; s < sinks.size(); ++s) {
+    const bool framed = s == 3;
+    const auto out_len = [&](std::size_t k) { return lens[k] + (framed ? 4u : 0u); };
+    for (std::int64_t max_items : {1, 63, 64, 65, 128, 199, 200}) {
+      CAPTURE(s);
+      CAPTURE(max_items);
+      CfgText c;
+      c.chunk = c.bufread = c.max_in = 4096;
+      c.max_out = 100000;
+      c.max_items = max_items;
+      const ResultDoc d = doc_of(pipe(c, bytes_src(text), {split(10, 64)}, sinks[s]));
+      const Counters counted = compile_and_run(pipe(c, bytes_src(text), {split(10, 64)}, sinks[s]), World::kSolvePure).outcome.counters;
+      const std::uint32_t items = static_cast<std::uint32_t>(std::min<std::int64_t>(max_items, 200));
+      std::uint32_t bytes = 0;
+      for (std::uint32_t k = 0; k < items; ++k) bytes += out_len(k);
+      CHECK(counted.items_out == items);  // the items before the one that failed, as one by one
+      CHECK(counted.bytes_out == bytes);
+      if (max_items >= 200) {
+        CHECK(d.ok);
+        CHECK(d.counters.items_out == 200);
+      } else {
+        check_err(d, 4, "stream:budget_items");
+      }
+    }
+    std::uint32_t total = 0;
+    for (std::size_t k = 0; k < lens.size(); ++k) total += out_len(k);
+    for (std::uint32_t max_out : {1u, 100u, 127u, 128u, 129u, total - 1, total}) {
+      CAPTURE(s);
+      CAPTURE(max_out);
+      CfgText c;
+      c.chunk = c.bufread = c.max_in = 4096;
+      c.max_out = max_out;
+      c.max_items = 1000;
+      const ResultDoc d = doc_of(pipe(c, bytes_src(text), {split(10, 64)}, sinks[s]));
+      const Counters counted = compile_and_run(pipe(c, bytes_src(text), {split(10, 64)}, sinks[s]), World::kSolvePure).outcome.counters;
+      std::uint32_t items = 0, bytes = 0;
+      while (items < lens.size() && bytes + out_len(items) <= max_out) bytes += out_len(items++);
+      CHECK(counted.items_out == items);
+      CHECK(counted.bytes_out == bytes);
+      if (max_out >= total) {
+        CHECK(d.ok);
+        CHECK(d.counters.bytes_out == total);
+      } else {
+        check_err(d, 3, "stream:budget_out_bytes");
+      }
+    }
+  }
+}
+
+// A too-long line after a full batch: the batch goes on first, then split_lines' own error.
+TEST_CASE("split_lines batches: a too-long line behind 100 short ones is ERR 5, delivered first or not") {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "ab\n";
+  text += std::string(20, 'x') + "\n";
+  CfgText c;
+  c.chunk = c.bufread = c.max_in = 4096;
+  c.max_out = 100000;
+  c.max_items = 1000;
+  const ResultDoc d = doc_of(pipe(c, bytes_src(text), {split(10, 8)}, null_sink()));
+  CHECK_FALSE(d.ok);
+  CHECK(d.message == "stream:line_too_long");
+  // The downstream budget fails first, inside the second batch: split_lines' error still wins.
+  c.max_items = 70;
+  const ResultDoc over = doc_of(pipe(c, bytes_src(text), {split(10, 8)}, null_sink()));
+  CHECK(over.message == "stream:line_too_long");
+}
+
+}  // namespace sluice::test
