@@ -46,4 +46,16 @@ out=$(cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" build pipe
   --native-module native/rot13.cpp -v 2>&1)
 grep -q -- "-DSLUICE_NATIVE_MODULE_SYMBOL=sluice_native_module_v1_0 -I$prefix/include/sluice" <<<"$out"
 "$tmp/pipe_native_exe" --emit doc | cmp - <("$sluice" run "$tmp/pipe.json" --emit doc)
+# A pipe whose stage calls the native function, built from the prefix, gives run's doc.
+(cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" build native/rot13_pipe.json -o "$tmp/rot13_exe" \
+  --native-module native/rot13.cpp)
+"$tmp/rot13_exe" --emit doc | cmp - <(cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" run \
+  native/rot13_pipe.json --native-module native/rot13.cpp --emit doc)
+# x07 functions (a module found by id next to the pipe) compile against the installed
+# stdlib/x07 headers and library.
+mkdir -p "$tmp/x07"
+cp -r "$src/examples/branded_events.json" "$src/examples/brandlab" "$tmp/x07/"
+cp "$src/examples/data/messages.u32" "$tmp/x07/"
+(cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" build x07/branded_events.json -o "$tmp/branded_exe")
+"$tmp/branded_exe" --root "$tmp/x07" --emit doc | cmp - <("$sluice" run "$tmp/x07/branded_events.json" --root "$tmp/x07" --emit doc)
 echo "install + embed OK"
