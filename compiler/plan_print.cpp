@@ -72,6 +72,8 @@ std::string plan_to_text(const Plan& plan) {
   out += "\n";
   if (!plan.cfg.runtime_valid())
     out += "  the cfg fails the run-time check: every run returns ERR 1 stream:cfg_invalid\n";
+  if (!plan.input_digest.empty())
+    out += "input: values computed from an input of xxh64:" + plan.input_digest + " (a built executable requires it)\n";
   out += "source: " + id_of(plan.source) + args_text(plan.source) + "  [-> " + plan.source.out_brand + "]\n";
   for (std::size_t i = 0; i < plan.chain.size(); ++i) {
     const PlanStage& st = plan.chain[i];

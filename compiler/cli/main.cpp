@@ -209,6 +209,7 @@ int main(int argc, char** argv) {
   check->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   check->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   check->add_option("--world", check_world, world_help);
+  check->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
   check->add_option("--format", check_format, "text (default) or json (an array of diagnostics)")
       ->check(CLI::IsMember({"text", "json"}));
   check->footer("Exit: 0 no errors (warnings allowed), 1 errors found, 2 usage error.");
@@ -239,6 +240,7 @@ int main(int argc, char** argv) {
   plan->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   plan->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   plan->add_option("--world", plan_world, world_help);
+  plan->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
   plan->add_option("--format", plan_format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
 
   std::string emit_file, emit_world = "run-os-sandboxed", emit_output;
