@@ -238,6 +238,9 @@ TEST_CASE("build --input: values computed from input hold only for that input") 
   INFO(built.err);
   REQUIRE(built.exit_status == 0);
   CHECK(run_process({exe, "--input", tmp.file("in.txt")}).exit_status == 0);
+  const ProcessResult plan = run_process({sluice_binary(), "plan", dir + "/x07_lab_entry.json", "--world", "solve-pure",
+                                          "--module", dir + "/lab/stages.x07.json", "--input", tmp.file("in.txt")});
+  CHECK(plan.out.find("input: values computed from an input of xxh64:") != std::string::npos);
   for (const std::vector<std::string>& argv : {std::vector<std::string>{exe}, {exe, "--input", tmp.file("other.txt")}}) {
     const ProcessResult r = run_process(argv);
     CHECK(r.exit_status == 2);
