@@ -135,34 +135,41 @@ class FnLowering {
     slot_types_.assign(fn_.nslots, Ty::kI32);
     for (std::size_t i = 0; i < fn_.params.size(); ++i) slot_types_[i] = fn_.params[i];
     scan_slots(fn_.body);
-    // A function returning a view may return a view of its own bytes: those live in the
-    // context, not on the stack (the interpreter's frames outlive the call too).
-    const bool keep = fn_.result == Ty::kView;
-    const auto owned_buf = [](Ty t) { return t == Ty::kBytes || t == Ty::kVec; };
     std::string head = "static " + cpp_type(fn_.result) + " " + name + "(rt::Ctx& cx";
-    for (std::size_t i = 0; i < fn_.params.size(); ++i)
-      head += ", " + cpp_type(fn_.params[i]) + (keep && owned_buf(fn_.params[i]) ? " p" : " l") + std::to_string(i);
+    for (std::size_t i = 0; i < fn_.params.size(); ++i) head += ", " + cpp_type(fn_.params[i]) + " l" + std::to_string(i);
     head += ")";
     decl_ = head + ";\n";
     indent_ = 1;
     line("rt::DepthScope depth_scope(cx);");
+    // Bytes a called function returned a view of live until this function returns, unless it
+    // returns a view itself (its caller decides then).
+    if (fn_.result != Ty::kView && calls_view_fn(fn_.body)) line("rt::KeptScope kept_scope(cx);");
     line("std::int64_t fuel = cx.fuel;");
-    for (std::size_t i = 0; i < fn_.params.size(); ++i)
-      if (keep && owned_buf(fn_.params[i]))
-        line("rt::Buf& l" + std::to_string(i) + " = cx.keep_alive(std::move(p" + std::to_string(i) + "));");
-    for (std::size_t i = fn_.params.size(); i < fn_.nslots; ++i) {
-      if (keep && owned_buf(slot_types_[i])) line("rt::Buf& l" + std::to_string(i) + " = cx.keep_alive();");
-      else line(cpp_type(slot_types_[i]) + " l" + std::to_string(i) + "{};");
-    }
+    for (std::size_t i = fn_.params.size(); i < fn_.nslots; ++i)
+      line(cpp_type(slot_types_[i]) + " l" + std::to_string(i) + "{};");
+    // A function returning a view may return a view of its own bytes: at each return, the local
+    // the view points into (if any) moves to the context, so the view does not dangle.
+    if (fn_.result == Ty::kView)
+      for (std::size_t i = 0; i < fn_.nslots; ++i)
+        if (slot_types_[i] == Ty::kBytes || slot_types_[i] == Ty::kVec)
+          own_bufs_ += std::string(own_bufs_.empty() ? "" : ", ") + "&l" + std::to_string(i);
+    // Steps are charged before anything that can trap, so when a trap comes with the count
+    // already past the fuel, the interpreter would have run out of fuel at or before that node:
+    // the trap becomes a fuel trap, and both backends fail the same calls the same way.
+    line("try {");
+    ++indent_;
     const std::string v = lower(fn_.body);
     flush();
-    if (fn_.body.ty == Ty::kNever) {
-      line("return rt::Never{};");
-    } else {
+    if (fn_.body.ty != Ty::kNever) {
       check_fuel();
       store_fuel();
-      line("return " + moved(v, fn_.body.ty) + ";");
+      line("return " + returned(v, fn_.body.ty) + ";");
     }
+    --indent_;
+    line("} catch (rt::Trap& t) {");
+    line("  rt::fuel_trap_first(cx, fuel, t, " + site(fn_.body) + ");");
+    line("}");
+    line("return rt::Never{};");
     return head + " {\n" + body_ + "}\n";
   }
 
@@ -179,6 +186,20 @@ class FnLowering {
   std::uint64_t pending_ = 0;  // steps not charged yet
   std::string pending_site_;   // the first node of those
   std::string last_site_ = "rt::Site{}";
+  std::string own_bufs_;  // "&l2, &l5": the bytes locals of a function returning a view
+
+  // How a value leaves the function by `return`.
+  std::string returned(const std::string& v, Ty t) const {
+    if (fn_.result == Ty::kView && !own_bufs_.empty()) return "rt::keep_view(cx, " + v + ", {" + own_bufs_ + "})";
+    return moved(v, t);
+  }
+
+  static bool calls_view_fn(const Node& n) {
+    if (n.op == Op::kCall && n.callee && n.callee->result == Ty::kView) return true;
+    for (const Node& k : n.kids)
+      if (calls_view_fn(k)) return true;
+    return false;
+  }
 
   // The types of the frame slots, from the nodes that bind them.
   void scan_slots(const Node& n) {
@@ -293,7 +314,7 @@ class FnLowering {
         if (n.kids[0].ty != Ty::kNever) {
           check_fuel();
           store_fuel();
-          line("return " + moved(v, n.kids[0].ty) + ";");
+          line("return " + returned(v, n.kids[0].ty) + ";");
         }
         return kNever;
       }
@@ -339,6 +360,7 @@ class FnLowering {
       case Op::kBuiltin: return lower_builtin(n);
       case Op::kCall: {
         const std::string callee = reg_.fn_name(n.callee);
+        flush();
         line("rt::check_depth(cx, " + site(n) + ", " + cpp_literal(n.callee->name) + ");");
         std::vector<std::string> a;
         if (!lower_kids(n, a)) return kNever;
@@ -413,6 +435,7 @@ class FnLowering {
       a.push_back(lower(b.kids[i]));
       if (b.kids[i].ty == Ty::kNever) return kNever;
     }
+    flush();
     line(in_place_statement(b, a) + ";");
     return int_literal(0);
   }
@@ -478,6 +501,7 @@ class FnLowering {
   std::string lower_builtin(const Node& n) {
     std::vector<std::string> a;
     if (!lower_kids(n, a)) return kNever;
+    flush();  // a builtin may trap: the steps up to it must be counted (see translate)
     const std::string s = site(n);
     const auto call = [&](Ty t, const std::string& fn, std::initializer_list<std::string> args) {
       std::string e = "rt::" + fn + "(";

@@ -72,6 +72,11 @@ Captured run_capture(const std::vector<std::string>& argv) {
     return c;
   }
   const pid_t pid = ::fork();
+  if (pid < 0) {
+    c.exec_errno = errno;
+    for (const int fd : {pipefd[0], pipefd[1], errpipe[0], errpipe[1]}) ::close(fd);
+    return c;
+  }
   if (pid == 0) {
     ::dup2(pipefd[1], 1);
     ::dup2(pipefd[1], 2);

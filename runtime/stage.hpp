@@ -32,6 +32,14 @@ inline ByteView gather_framed(RunContext& ctx, std::vector<std::uint8_t>& scratc
   return {scratch.data(), static_cast<std::uint32_t>(scratch.size())};
 }
 
+// n pushes, stopping at the first that halts: push_batch for targets without a batch path.
+template <class T>
+Flow push_each(T& target, const ByteView* items, std::uint32_t n) {
+  for (std::uint32_t i = 0; i < n; ++i)
+    if (target.push(items[i]) == Flow::kHalt) return Flow::kHalt;
+  return Flow::kContinue;
+}
+
 class Stage {
  public:
   Stage() = default;
@@ -42,23 +50,17 @@ class Stage {
   virtual Flow init() { return Flow::kContinue; }
   virtual Flow push(ByteView item) = 0;
   virtual Flow push_framed(ByteView payload) = 0;
-  virtual Flow push_batch(const ByteView* items, std::uint32_t n) {
-    for (std::uint32_t i = 0; i < n; ++i)
-      if (push(items[i]) == Flow::kHalt) return Flow::kHalt;
-    return Flow::kContinue;
-  }
+  virtual Flow push_batch(const ByteView* items, std::uint32_t n) { return push_each(*this, items, n); }
   virtual Flow flush() { return Flow::kContinue; }
 };
 
-// push_batch on a target that may not have one: n pushes.
+// push_batch on a target that may not have one.
 template <class T>
 Flow push_batch_to(T& target, const ByteView* items, std::uint32_t n) {
   if constexpr (requires { target.push_batch(items, n); }) {
     return target.push_batch(items, n);
   } else {
-    for (std::uint32_t i = 0; i < n; ++i)
-      if (target.push(items[i]) == Flow::kHalt) return Flow::kHalt;
-    return Flow::kContinue;
+    return push_each(target, items, n);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "compiler/x07/interp.hpp"
 
 #include <algorithm>
+#include <forward_list>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -23,6 +24,7 @@ struct EvalState {
   ScratchBuf* scratch = nullptr;
   int depth = 0;
   const EvalSettings* settings = nullptr;
+  std::forward_list<std::vector<std::uint8_t>> kept;  // see Op::kCall
 };
 
 rt::Site site(const Node& n) { return n.src ? rt::Site{n.src->pos.line, n.src->pos.column} : rt::Site{}; }
@@ -319,7 +321,17 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
         SLUICE_X07_RET;
         nf[i] = std::move(v);
       }
-      return call_fn(*n.callee, nf, st);
+      Value r = call_fn(*n.callee, nf, st);
+      // A view the callee returned into one of its own bytes locals: that frame slot is reused
+      // by the next call at this depth, so the bytes move out of it (a vector's move keeps its
+      // buffer) and live until this stage call ends.
+      if (n.callee->result == Ty::kView && r.view.size != 0)
+        for (Value& slot : nf)
+          if (!slot.buf.empty() && r.view.data >= slot.buf.data() && r.view.data < slot.buf.data() + slot.buf.size()) {
+            st.kept.push_front(std::move(slot.buf));
+            break;
+          }
+      return r;
     }
   }
   return {};

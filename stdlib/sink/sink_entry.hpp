@@ -49,7 +49,7 @@ class SinkEntry final : public Sink {
   }
 
   Flow push_batch(const ByteView* items, std::uint32_t n) override {
-    if constexpr (requires { Consumer::kConsumeNeverHalts; }) {
+    if constexpr (consume_never_halts()) {
       if (!u32frames_) {
         std::uint64_t bytes = 0;
         for (std::uint32_t i = 0; i < n; ++i) bytes += items[i].size;
@@ -59,9 +59,7 @@ class SinkEntry final : public Sink {
         }
       }
     }
-    for (std::uint32_t i = 0; i < n; ++i)
-      if (push(items[i]) == Flow::kHalt) return Flow::kHalt;
-    return Flow::kContinue;
+    return push_each(*this, items, n);
   }
 
   Flow finish() override { return consumer_.finish(); }
@@ -69,6 +67,11 @@ class SinkEntry final : public Sink {
   Consumer& consumer() { return consumer_; }
 
  private:
+  static constexpr bool consume_never_halts() {
+    if constexpr (requires { Consumer::kConsumeNeverHalts; }) return Consumer::kConsumeNeverHalts;
+    return false;
+  }
+
   // Consumers that want whole items (a host callback) learn where each one ends.
   Flow item_done(Flow f) {
     if constexpr (requires { consumer_.item_done(); }) {

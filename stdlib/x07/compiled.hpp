@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <forward_list>
+#include <initializer_list>
 #include <new>
 
 #include "stdlib/x07/rt.hpp"
@@ -17,13 +18,35 @@ struct Ctx {
   ScratchBuf* scratch = nullptr;
   ByteView input;                // the program input (`input`)
   int depth = 0;                 // nested user-function calls
-  // The bytes locals of functions that return a bytes_view: kept until the stage call ends, so
-  // a view of one of them never dangles (empty, and allocation-free, for other functions).
+  // Bytes locals of returned functions that a returned view points into (keep_view), alive
+  // until the calling function that is not itself returning a view returns (KeptScope).
   std::forward_list<Buf> kept;
-  Buf& keep_alive(Buf b = {}) {
-    kept.push_front(std::move(b));
-    return kept.front();
+};
+
+// `return v` from a function returning a view: if v points into one of the function's bytes
+// locals, that local moves to the context (a vector's move keeps its buffer, so v stays valid).
+inline ByteView keep_view(Ctx& cx, ByteView v, std::initializer_list<Buf*> locals) {
+  for (Buf* b : locals)
+    if (!b->empty() && v.data >= b->data() && v.data <= b->data() + b->size()) {
+      cx.kept.push_front(std::move(*b));
+      break;
+    }
+  return v;
+}
+
+// Frees what keep_view kept during this function's calls when it returns.
+class KeptScope {
+ public:
+  explicit KeptScope(Ctx& cx) : cx_(cx), mark_(cx.kept.empty() ? nullptr : &cx.kept.front()) {}
+  ~KeptScope() {
+    while (!cx_.kept.empty() && &cx_.kept.front() != mark_) cx_.kept.pop_front();
   }
+  KeptScope(const KeptScope&) = delete;
+  KeptScope& operator=(const KeptScope&) = delete;
+
+ private:
+  Ctx& cx_;
+  const Buf* mark_;
 };
 
 // Every expression node evaluated costs one step, as in the interpreter. The emitted code
@@ -36,6 +59,13 @@ struct Ctx {
 inline void check_fuel(const Ctx& cx, std::int64_t fuel, Site s) {
   if (fuel < 0) [[unlikely]]
     fuel_out(s, cx.fuel_total);
+}
+
+// A trap `t` inside a translated function whose count is already past the fuel: the
+// interpreter, counting node by node, ran out of fuel first. Rethrows `t` otherwise.
+[[noreturn]] inline void fuel_trap_first(const Ctx& cx, std::int64_t fuel, Trap& t, Site s) {
+  if (t.status == UserFnStatus::kTrap && fuel < 0) fuel_out(s, cx.fuel_total);
+  throw std::move(t);
 }
 
 class DepthScope {

@@ -64,8 +64,11 @@ inline std::string at(Site s) {
 }
 
 inline std::uint32_t u(std::int32_t v) { return static_cast<std::uint32_t>(v); }
-inline std::int32_t s32(std::uint32_t v) { return static_cast<std::int32_t>(v); }
-inline std::int32_t s32(std::size_t v) { return static_cast<std::int32_t>(static_cast<std::uint32_t>(v)); }
+// The i32 bit pattern of an unsigned value (lengths are u32 in X07).
+template <class U>
+std::int32_t s32(U v) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(v));
+}
 
 inline ByteView view_of(const Buf& b) { return {b.data(), static_cast<std::uint32_t>(b.size())}; }
 inline Buf bytes_of(ByteView v) { return Buf(v.begin(), v.end()); }

@@ -3,7 +3,9 @@
 // translated functions behave like the interpreter is differential_test.cpp's job.
 #include <doctest/doctest.h>
 
+#include "compiler/build_driver.hpp"
 #include "compiler/emit_cpp.hpp"
+#include "compiler/interpret.hpp"
 #include "compiler/front_end.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -94,4 +96,37 @@ TEST_CASE("plan input_digest: set only when a let or expr_v1 reads input") {
   const Plan reads = compile(entry(R"(["view.to_bytes", "x"])", R"(["let", "n", ["view.len", "input"]],)"), opts);
   CHECK(reads.input_digest == "44bc2cf5ad770999");  // xxh64("abc"), as xxhsum -H64 prints it
   CHECK(emit(reads).find("\"44bc2cf5ad770999\"};") != std::string::npos);
+}
+
+// Fuel counted per straight-line run must still fail the same calls the same way: here a
+// recursion with 100 steps of fuel runs out (interpreter: at depth ~50) long before the call
+// depth limit (200), and the executable, which compares the count only at loops and returns,
+// must report the fuel trap too, not the depth trap it reaches first.
+TEST_CASE("emit_x07: a trap reached after the fuel ran out is the fuel trap, as in the interpreter") {
+  CompileOptions opts;
+  opts.fuel = 100;
+  opts.world = World::kSolvePure;
+  const std::string text = R"({"schema_version": "x07.x07ast@0.8.0", "kind": "entry", "module_id": "main", "imports": [], "decls": [
+      {"kind": "defn", "name": "main.deep", "params": [{"name": "n", "ty": "i32"}], "result": "i32", "body": ["main.deep", ["+", "n", 1]]},
+      {"kind": "defn", "name": "main.f", "params": [{"name": "x", "ty": "bytes_view"}], "result": "i32", "body": ["main.deep", 0]}],
+      "solve": ["std.stream.pipe_v1",
+        ["std.stream.cfg_v1", ["chunk_max_bytes", 64], ["bufread_cap_bytes", 64], ["max_in_bytes", 64], ["max_out_bytes", 64], ["max_items", 10]],
+        ["std.stream.src.bytes_v1", ["std.stream.expr_v1", ["bytes.lit", "a\n"]]],
+        ["std.stream.chain_v1", ["std.stream.xf.split_lines_v1", ["std.stream.expr_v1", 10], ["std.stream.expr_v1", 64]],
+                                ["std.stream.xf.filter_v1", ["std.stream.fn_v1", "main.f"]]],
+        ["std.stream.sink.collect_bytes_v1"]]})";
+  const CompileResult c = compile_pipe_text(text, "<test>", opts);
+  REQUIRE(c.ok());
+  const RunOutcome interpreted = run_plan(*c.plan, RunOptions{});
+  CHECK(interpreted.trap.find("trap:user_fn_fuel_exhausted") == 0);
+  test::TempDir dir;
+  BuildOptions b;
+  b.output = dir.file("deep");
+  b.cache_dir = std::string(SLUICE_TEST_BUILD_DIR) + "/build-cache";
+  const BuildResult built = build_executable(*c.plan, b);
+  INFO(built.message);
+  REQUIRE(built.ok);
+  const test::ProcessResult r = test::run_process({b.output});
+  CHECK(r.exit_status == 4);
+  CHECK(r.err.find("trap:user_fn_fuel_exhausted: main.f: out of fuel after 100 steps") != std::string::npos);
 }
