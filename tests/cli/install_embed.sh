@@ -18,7 +18,9 @@ out=$("$tmp/embed-build/embed_cpp")
 echo "$out"
 grep -q '^line: first line$' <<<"$out"
 grep -q '^line: third line$' <<<"$out"
-! grep -q 'fourth' <<<"$out"
+# take_v1 3 stops before the fourth line. (`! grep` would not do: set -e ignores a negated
+# command, so it could never fail the script.)
+if grep -q 'fourth' <<<"$out"; then echo "install_embed: take_v1 3 let the fourth line through" >&2; exit 1; fi
 grep -q 'OK bytes_in=46 bytes_out=31 items_in=3 items_out=3' <<<"$out"
 grep -q 'bad descriptor: rejected' <<<"$out"
 

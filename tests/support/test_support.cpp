@@ -27,6 +27,21 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::uint32_t reference_fnv1a32(std::string_view bytes) {
+  std::uint32_t h = 2166136261u;  // 0x811C9DC5
+  for (const char c : bytes) {
+    h ^= static_cast<std::uint8_t>(c);
+    h *= 16777619u;
+  }
+  return h;
+}
+
+std::vector<std::uint8_t> reference_fnv1a32_payload(std::string_view bytes) {
+  const std::uint32_t h = reference_fnv1a32(bytes);
+  return {static_cast<std::uint8_t>(h), static_cast<std::uint8_t>(h >> 8), static_cast<std::uint8_t>(h >> 16),
+          static_cast<std::uint8_t>(h >> 24)};
+}
+
 std::string to_hex(const std::vector<std::uint8_t>& bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

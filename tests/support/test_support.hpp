@@ -27,6 +27,11 @@ class TempDir {
 };
 
 std::string to_hex(const std::vector<std::uint8_t>& bytes);
+// FNV-1a-32 written from the spec text (x07-pipes §4: basis 0x811C9DC5, prime 16777619, byte by
+// byte), independent of runtime/hash_fnv1a, so an expected hash cannot share a bug with the code
+// under test; the 4 little-endian bytes a hash sink's payload holds.
+std::uint32_t reference_fnv1a32(std::string_view bytes);
+std::vector<std::uint8_t> reference_fnv1a32_payload(std::string_view bytes);
 std::vector<std::uint8_t> from_hex(std::string_view hex);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, std::string_view bytes);

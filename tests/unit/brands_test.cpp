@@ -131,7 +131,7 @@ TEST_CASE("brands: same, none, any and the sink") {
   CHECK(compile(lab(R"(, ["typecheck_item_brands_v1", 0])", kLabChain)).ok());
 }
 
-TEST_CASE("brands: verify on a branded source inserts a validator first; missing registry entries") {
+TEST_CASE("brands: verify on a branded source inserts a validator first, and missing registry entries") {
   const CompileResult r = compile(lab(R"(, ["verify_produced_brands_v1", 1])", R"(["std.stream.xf.take_v1", ["std.stream.expr_v1", 5]])",
                                       R"(["std.stream.sink.collect_bytes_v1"])", R"(, ["out_item_brand", "main.frame_payload_v1"])"));
   REQUIRE(r.plan);

@@ -241,7 +241,7 @@ TEST_CASE("elaborate: u32frames_v1 puts the inner sink in Plan.sink") {
   CHECK(inner.sink.in_brand == "x.y");
 }
 
-TEST_CASE("elaborate: a plan exists only without errors; warnings keep it") {
+TEST_CASE("elaborate: a plan exists only without errors, and warnings keep it") {
   const CompileResult err = compile_pipe_text(pipe(kCfg, kSrc, R"(["std.stream.xf.take_v1"])", kSink), "e.json", {});
   CHECK_FALSE(err.ok());
   CHECK_FALSE(err.plan.has_value());

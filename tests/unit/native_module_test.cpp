@@ -207,7 +207,7 @@ TEST_CASE("native modules: bad modules are rejected with a message, leaving noth
                     "native module " + dir.file("again.cpp") + ": \"app.text.rot13\" is already defined by native module " +
                         example("rot13.cpp"));
   }
-  SUBCASE("check and plan reject the same way; build fails with 5 and writes nothing") {
+  SUBCASE("check and plan reject the same way, and build fails with 5 and writes nothing") {
     write_file(dir.file("broken.cpp"), "int broken( {\n");
     for (const char* cmd : {"check", "plan", "emit-cpp"}) {
       CAPTURE(cmd);

@@ -92,6 +92,14 @@ Bytes cat(std::initializer_list<Bytes> parts) {
   return out;
 }
 
+// Whether the test environment has `path` (for doctest::skip: evaluated when the case registers).
+bool device_opens(const char* path, int flags) {
+  const int fd = ::open(path, flags | O_CLOEXEC);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("output_stream: nothing reaches the file before flush, then one flush writes it all") {
@@ -392,12 +400,11 @@ TEST_CASE("output_stream: a write error on a read-only descriptor is sticky (EBA
   CHECK(read_all(p).empty());
 }
 
-TEST_CASE("output_stream: a full device gives a sticky ENOSPC") {
+// Without /dev/full (some containers) the case is reported as skipped, not passed: doctest counts
+// it under "skipped" and CTest shows it as Skipped (SKIP_REGULAR_EXPRESSION, tests/CMakeLists.txt).
+TEST_CASE("output_stream: a full device gives a sticky ENOSPC" * doctest::skip(!device_opens("/dev/full", O_WRONLY))) {
   const int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
-  if (fd < 0) {
-    MESSAGE("/dev/full is not available here");
-    return;
-  }
+  REQUIRE(fd >= 0);
   sluice::PagePool pool(16);
   sluice::OutputStream out(fd, pool);
   out.write(sluice::ByteView::of("0123456789abcdefXYZ"));

@@ -64,7 +64,7 @@ TEST_CASE("x07 interp: + - * wrap modulo 2^32") {
   CHECK(i32(R"(["*", 2147483647, 2])") == -2);
 }
 
-TEST_CASE("x07 interp: / and % are unsigned; x/0 = 0 and x%0 = x, no trap") {
+TEST_CASE("x07 interp: / and % are unsigned, x/0 = 0 and x%0 = x, no trap") {
   CHECK(i32(R"(["/", 7, 2])") == 3);
   CHECK(i32(R"(["/", -1, 2])") == 2147483647);  // 0xFFFFFFFF / 2
   CHECK(i32(R"(["%", -1, 10])") == 5);          // 4294967295 % 10

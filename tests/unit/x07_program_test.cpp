@@ -87,7 +87,7 @@ TEST_CASE("x07 program: modules by id, imports, visibility, and --module") {
   CHECK_FALSE(compile_pipe_text(map_pipe("app.main.quad"), dir.file("p.json"), opts).ok());
 }
 
-TEST_CASE("x07 program: `sluice run --module` and `--input` on the CLI; a trap exits 4") {
+TEST_CASE("x07 program: `sluice run --module` and `--input` on the CLI, and a trap exits 4") {
   test::TempDir dir;
   test::write_file(dir.file("m.x07.json"),
                    module("t.m", "[]", R"(["t.m.bad"])",
