@@ -4,6 +4,7 @@
 #    entries that each match nothing), and the CTest entries of the unit tests are exactly the
 #    doctest test cases, one each;
 #  - every such entry fails when it runs zero test cases and shows a skipped case as Skipped
+#    (exit 77, SKIP_RETURN_CODE)
 #    (tests/doctest_properties.cmake), and that property really fails such a run;
 #  - no shell test asserts with a negated command (`! grep ...`), which set -e ignores.
 set -euo pipefail
@@ -35,7 +36,7 @@ for t in tests:
         continue
     props = {p["name"]: p["value"] for p in t.get("properties", [])}
     entries[t["name"]] = props
-    for need in ("FAIL_REGULAR_EXPRESSION", "SKIP_REGULAR_EXPRESSION"):
+    for need in ("FAIL_REGULAR_EXPRESSION", "SKIP_RETURN_CODE"):
         if need not in props:
             print(f"suite_guard: CTest entry without {need}: {t['name']}", file=sys.stderr)
             bad = True

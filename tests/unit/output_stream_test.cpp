@@ -400,8 +400,8 @@ TEST_CASE("output_stream: a write error on a read-only descriptor is sticky (EBA
   CHECK(read_all(p).empty());
 }
 
-// Without /dev/full (some containers) the case is reported as skipped, not passed: doctest counts
-// it under "skipped" and CTest shows it as Skipped (SKIP_REGULAR_EXPRESSION, tests/CMakeLists.txt).
+// Without /dev/full (some containers) the case is reported as skipped, not passed: CTest shows it
+// as Skipped and scripts/test names it (tests/unit/main.cpp).
 TEST_CASE("output_stream: a full device gives a sticky ENOSPC" * doctest::skip(!device_opens("/dev/full", O_WRONLY))) {
   const int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
   REQUIRE(fd >= 0);
