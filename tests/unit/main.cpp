@@ -16,20 +16,20 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
 constexpr int kSkipExitCode = 77;
 
-// The names of the cases the command line selects, with or without the ones marked skip.
+// The names of the cases the command line selects, with or without the ones marked skip. (The
+// query flags go in as arguments: Context::setOption does not switch listing on.)
 std::set<std::string> selected(int argc, char** argv, bool with_skipped) {
-  doctest::Context query;
-  query.applyCommandLine(argc, argv);
-  query.setOption("list-test-cases", true);
-  query.setOption("no-skip", with_skipped);
-  query.setOption("no-version", true);
-  query.setOption("reporters", "console");
-  query.setOption("out", "");
+  std::vector<const char*> args(argv, argv + argc);
+  args.push_back("--list-test-cases");
+  args.push_back(with_skipped ? "--no-skip=true" : "--no-skip=false");
+  args.push_back("--no-version");
+  doctest::Context query(static_cast<int>(args.size()), args.data());
   std::ostringstream out;
   query.setCout(&out);
   query.run();
