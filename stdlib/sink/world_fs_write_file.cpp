@@ -11,7 +11,7 @@ constexpr std::size_t kWriteFileFlushBytes = 64 * 1024;
 }  // namespace
 
 Flow WorldFsWriteFile::open() {
-  file_ = AtomicFile::create(root_, cfg_.path);
+  file_ = AtomicFile::create(root_, cfg_.path, fsync_);
   if (file_.fd() >= 0) out_.emplace(file_.fd(), ctx_->pool());
   return Flow::kContinue;  // an open failure surfaces at the end, where X07 writes the file
 }

@@ -20,9 +20,10 @@ struct WriteFileConfig {
 
 class WorldFsWriteFile {
  public:
-  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, FsRoot root)
-      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)) {}
-  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, const RunEnv& env) : WorldFsWriteFile(ctx, std::move(cfg), env.fs_root) {}
+  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, FsRoot root, bool fsync = true)
+      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), fsync_(fsync) {}
+  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, const RunEnv& env)
+      : WorldFsWriteFile(ctx, std::move(cfg), env.fs_root, env.fsync_outputs) {}
 
   Flow open();
   Flow consume(ByteView v);
@@ -33,6 +34,7 @@ class WorldFsWriteFile {
   RunContext* ctx_;
   WriteFileConfig cfg_;
   FsRoot root_;
+  bool fsync_;
   AtomicFile file_;
   std::optional<OutputStream> out_;
 };

@@ -25,9 +25,10 @@ struct WriteStreamConfig {
 
 class WorldFsWriteStream {
  public:
-  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, FsRoot root)
-      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)) {}
-  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, const RunEnv& env) : WorldFsWriteStream(ctx, std::move(cfg), env.fs_root) {}
+  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, FsRoot root, bool fsync = true)
+      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), fsync_(fsync) {}
+  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, const RunEnv& env)
+      : WorldFsWriteStream(ctx, std::move(cfg), env.fs_root, env.fsync_outputs) {}
 
   Flow open();
   Flow consume(ByteView v);
@@ -41,6 +42,7 @@ class WorldFsWriteStream {
   RunContext* ctx_;
   WriteStreamConfig cfg_;
   FsRoot root_;
+  bool fsync_;
   AtomicFile file_;
   std::optional<OutputStream> out_;
   std::uint32_t flushes_ = 0;
