@@ -32,7 +32,7 @@ Flow WorldFsWriteFile::finish() {
   std::uint32_t rc = 0;
   if (!out_) {
     rc = fs_error_code(file_.error(), file_.err_no());
-    ctx_->set_detail("cannot create '" + cfg_.path + "': " + describe(file_.error(), file_.err_no()));
+    ctx_->set_detail("cannot open '" + cfg_.path + "': " + describe(file_.error(), file_.err_no()));
   } else if (!out_->flush()) {
     rc = fs_error_code(PathError::kOs, out_->error_number());
     ctx_->set_detail("cannot write '" + cfg_.path + "': " + std::strerror(out_->error_number()));
