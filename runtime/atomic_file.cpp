@@ -257,7 +257,7 @@ void AtomicFile::abandon() {
   }
   dirfd_ = -1;
   tmp_name_.clear();
-  if (mode_ != Mode::kNone) mode_ = Mode::kNone;
+  mode_ = Mode::kNone;
 }
 
 }  // namespace sluice

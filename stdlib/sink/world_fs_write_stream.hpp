@@ -1,6 +1,8 @@
 // std.stream.sink.world_fs_write_stream_v1 and ..._hash_fnv1a32_v1 (spec §8): a buffered write
 // with X07's exact policy (buf_cap_bytes, flush_min_bytes, a physical-write budget), opened at
-// sink init and committed at the end. The target appears only when the run ends OK.
+// sink init and committed at the end. A new or regular-file target appears only when the run
+// ends OK; a device or FIFO is written in place (atomic_file.hpp). An fsync, close or rename
+// failure at the end is ERR 42, the close failure.
 #pragma once
 
 #include <cstdint>
