@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A reader that goes away must not kill sluice or a built executable with SIGPIPE:
-#  - `--emit payload|doc | head -c1`: exit 6 and "cannot write the result to stdout: Broken pipe";
+#  - `--emit payload|doc | head -c1`: exit 6 and "cannot write the result to stdout: Broken pipe"
+#    (and stdout on /dev/full: exit 6, "No space left on device");
 #  - a FIFO sink whose reader exits after one byte: ERR 41 with the errno EPIPE (32 = 0x20).
 source "$(dirname "$0")/lib/faults.bash"
 head -c 4000000 /dev/urandom > big.bin
@@ -20,6 +21,11 @@ for mode in payload doc; do
   check_head "run --emit $mode" "$sluice" run collect.json --emit $mode
   check_head "built --emit $mode" ./collect_exe --emit $mode
 done
+
+# stdout on a full device: the same status, with the device's error.
+set +e; "$sluice" run collect.json --emit doc >/dev/full 2>full.err; st=$?; set -e
+expect_eq "$st" 6 "--emit doc > /dev/full: exit"
+grep -qx 'sluice: cannot write the result to stdout: No space left on device' full.err || fail "/dev/full stdout: $(cat full.err)"
 
 # A FIFO sink whose reader reads one byte and exits.
 mkfifo f
