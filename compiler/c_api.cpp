@@ -60,6 +60,7 @@ sluice_status sluice_run(const sluice_pipeline* pipeline, const sluice_run_optio
     sluice::RunRequest req;
     if (options != nullptr) {
       if (options->fs_root != nullptr) req.fs_root = options->fs_root;
+      req.fsync_outputs = options->no_fsync == 0;
       if (options->has_source) {
         if (options->source_len > UINT32_MAX) return SLUICE_USAGE;
         req.source_bytes = sluice::ByteView(options->source_bytes, static_cast<std::uint32_t>(options->source_len));

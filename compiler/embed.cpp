@@ -35,6 +35,7 @@ RunResult Pipeline::run(const RunRequest& request) const {
     RunOptions opts;
     opts.env.fs_root.dir = request.fs_root;
     opts.env.read_mode = request.read_mode;
+    opts.env.fsync_outputs = request.fsync_outputs;
     opts.page_size = request.page_size == 0 ? kDefaultPageSize : request.page_size;
     opts.host.source_bytes = request.source_bytes;
     opts.host.sink = request.sink;

@@ -14,6 +14,7 @@
 #include "runtime/page_pool.hpp"
 #include "runtime/plan_hash.hpp"
 #include "runtime/run_report.hpp"
+#include "runtime/sigpipe.hpp"
 
 namespace sluice {
 namespace {
@@ -23,7 +24,7 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "%s: a compiled sluice pipeline (world %s, plan %s, sluice %s)\n  %s\n"
       "\n"
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
-      "          [--input FILE]\n"
+      "          [--input FILE] [--no-fsync]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
       "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
@@ -31,8 +32,11 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "  --page-size N     input page size in bytes (default 65536); results never depend on it\n"
       "  --read-mode MODE  read (default: read(2) into pool pages) or mmap\n"
       "  --input FILE      the program input x07 functions see as `input` (default: empty)\n"
+      "  --no-fsync        fs sinks skip the fsync of the file and directory before OK (faster; the\n"
+      "                    output is still all-or-nothing, but may not survive a power cut)\n"
       "\n"
-      "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap.\n",
+      "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 the result could not be\n"
+      "written to stdout (e.g. the reader of a pipe went away).\n",
       argv0, info.world, info.plan_hash, info.sluice_version, info.chain, argv0);
 }
 
@@ -60,6 +64,7 @@ bool read_whole_file(const std::string& path, std::string& out, std::string& why
 
 int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
   const char* argv0 = argc > 0 ? argv[0] : "pipeline";
+  report_broken_pipes_as_errors();
   RunEnv env;
   EmitMode emit = EmitMode::kSummary;
   std::uint32_t page_size = kDefaultPageSize;
@@ -73,6 +78,10 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
     if (a == "--version") {
       std::printf("sluice %s (plan %s)\n", info.sluice_version, info.plan_hash);
       return kExitOk;
+    }
+    if (a == "--no-fsync") {
+      env.fsync_outputs = false;
+      continue;
     }
     if (i + 1 >= argc) return usage(argv0, "unknown option or missing value: " + std::string(a));
     const std::string_view v = argv[++i];

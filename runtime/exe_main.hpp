@@ -1,5 +1,5 @@
 // The main of a compiled pipeline executable: the run flags of `sluice run` (--root, --emit,
-// --page-size, --read-mode, --input), --help and --version, the same reporting and exit statuses.
+// --page-size, --read-mode, --input, --no-fsync), --help and --version, the same reporting and exit statuses.
 #pragma once
 
 #include <cstdint>

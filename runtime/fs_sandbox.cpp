@@ -97,15 +97,33 @@ OpenedPath open_read(const FsRoot& root, std::string_view path) {
   return open_path(root, std::string(path), O_RDONLY);
 }
 
+namespace {
+
+// The parent of `path` (checked by the caller), and its last component in `leaf`.
+OpenedPath open_parent_of(const FsRoot& root, std::string_view path, std::string& leaf) {
+  const std::size_t slash = path.rfind('/');
+  leaf = std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  std::string parent;
+  if (slash == std::string_view::npos) parent = ".";
+  else if (slash == 0) parent = "/";
+  else parent.assign(path.data(), slash);
+  return open_path(root, parent, O_PATH | O_DIRECTORY);
+}
+
+}  // namespace
+
 OpenedPath open_parent_dir(const FsRoot& root, std::string_view path, std::string& leaf) {
   if (root.sandboxed && !is_safe_relative_path(path)) return {-1, PathError::kUnsafe, 0};
   if (path.empty() || path.back() == '/' || path.find('\0') != std::string_view::npos)
     return {-1, PathError::kUnsafe, 0};
-  const std::size_t slash = path.rfind('/');
-  leaf = std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-  std::string parent = slash == std::string_view::npos ? "." : std::string(path.substr(0, slash));
-  if (parent.empty()) parent = "/";
-  return open_path(root, parent, O_PATH | O_DIRECTORY);
+  return open_parent_of(root, path, leaf);
+}
+
+OpenedPath open_link_parent_dir(const FsRoot& root, std::string_view path, std::string& leaf) {
+  if (path.empty() || path.find('\0') != std::string_view::npos) return {-1, PathError::kOs, ENOENT};
+  if (path.back() == '/') return {-1, PathError::kOs, EISDIR};  // a link to "dir/" names a directory
+  if (root.sandboxed && path.front() == '/') return {-1, PathError::kEscapesRoot, EXDEV};
+  return open_parent_of(root, path, leaf);
 }
 
 std::string describe(PathError e, int err_no) {

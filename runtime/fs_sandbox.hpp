@@ -34,6 +34,10 @@ OpenedPath open_read(const FsRoot& root, std::string_view path);
 // Opens the directory that will hold `path` (for a temporary file and a rename beside it), with
 // the same checks; `leaf` receives the last component.
 OpenedPath open_parent_dir(const FsRoot& root, std::string_view path, std::string& leaf);
+// The same for a path made from a symlink's text (the link's directory + the text): `..` and
+// `.` are allowed, since the kernel resolves them, and when sandboxed every step, `..`
+// included, must stay beneath the root (RESOLVE_BENEATH); an absolute text escapes it.
+OpenedPath open_link_parent_dir(const FsRoot& root, std::string_view path, std::string& leaf);
 
 std::string describe(PathError e, int err_no);
 

@@ -10,6 +10,9 @@ namespace sluice {
 struct RunEnv {
   FsRoot fs_root;                       // where fs paths resolve; sandboxed unless run-os
   ReadMode read_mode = ReadMode::kRead;
+  // fs sinks fsync a replaced file and its directory before reporting OK; false (--no-fsync)
+  // trades that durability against a power cut for speed. Atomicity does not depend on it.
+  bool fsync_outputs = true;
 };
 
 }  // namespace sluice

@@ -1,6 +1,8 @@
 #include "runtime/run_report.hpp"
 
+#include <cerrno>
 #include <cinttypes>
+#include <cstring>
 
 #include "runtime/result_doc.hpp"
 
@@ -100,10 +102,14 @@ int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out, std
     std::fprintf(err, "sluice: internal error: malformed result doc (%s)\n", why.c_str());
     return kExitTrap;
   }
+  bool written = true;
+  errno = 0;  // so the message names this write's error, not an older one
   switch (mode) {
-    case EmitMode::kDoc: std::fwrite(outcome.doc.data(), 1, outcome.doc.size(), out); break;
-    case EmitMode::kPayload: std::fwrite(doc->payload.data(), 1, doc->payload.size(), out); break;
-    case EmitMode::kJson: std::fprintf(out, "%s\n", outcome_json(outcome).c_str()); break;
+    case EmitMode::kDoc: written = std::fwrite(outcome.doc.data(), 1, outcome.doc.size(), out) == outcome.doc.size(); break;
+    case EmitMode::kPayload:
+      written = std::fwrite(doc->payload.data(), 1, doc->payload.size(), out) == doc->payload.size();
+      break;
+    case EmitMode::kJson: written = std::fprintf(out, "%s\n", outcome_json(outcome).c_str()) >= 0; break;
     case EmitMode::kSummary:
       if (doc->ok) {
         const Counters& c = doc->counters;
@@ -119,7 +125,14 @@ int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out, std
       }
       break;
   }
-  std::fflush(out);
+  // EPIPE here is a reader that went away (`| head -c1`): SIGPIPE is caught (sigpipe.hpp), so
+  // the write fails instead of killing the process, and the status says the output is short.
+  if (std::fflush(out) != 0 || std::ferror(out) != 0) written = false;
+  if (!written) {
+    const int e = errno != 0 ? errno : EIO;
+    std::fprintf(err, "sluice: cannot write the result to stdout: %s\n", std::strerror(e));
+    return kExitOutputFailed;
+  }
   return doc->ok ? kExitOk : kExitErrDoc;
 }
 

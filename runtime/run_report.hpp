@@ -23,10 +23,14 @@ inline constexpr int kExitRejected = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitErrDoc = 3;
 inline constexpr int kExitTrap = 4;
+// The result could not be written to stdout (EPIPE: the reader went away, ENOSPC, ...): the
+// consumer did not get it, whatever the doc said. Status 5 is `sluice build`'s compile failure.
+inline constexpr int kExitOutputFailed = 6;
 
 bool parse_emit_mode(std::string_view text, EmitMode& out);
 
-// Writes the outcome as `mode` asks (traps always go to stderr) and returns the exit status.
+// Writes the outcome as `mode` asks (traps always go to stderr) and returns the exit status;
+// kExitOutputFailed, with a message on `err`, when writing to `out` fails.
 int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out = stdout, std::FILE* err = stderr);
 
 // The --emit json object: ok, code, message, counters (null for ERR), payload (base64),

@@ -20,6 +20,7 @@
 #include "runtime/codes.hpp"
 #include "runtime/result_doc.hpp"
 #include "runtime/run_report.hpp"
+#include "runtime/sigpipe.hpp"
 
 namespace {
 
@@ -128,7 +129,7 @@ int cmd_plan(const std::string& file, const std::string& world_id, const std::st
 }
 
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
-            std::uint32_t page_size, const std::string& read_mode) {
+            std::uint32_t page_size, const std::string& read_mode, bool no_fsync) {
   int status = kExitOk;
   const std::optional<Plan> plan = compile_for_command(file, world_id, status);
   if (!plan) return status;
@@ -136,6 +137,7 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   RunOptions opts;
   opts.env.fs_root.dir = root;
   opts.env.read_mode = read_mode == "mmap" ? ReadMode::kMmap : ReadMode::kRead;
+  opts.env.fsync_outputs = !no_fsync;
   opts.page_size = page_size;
   const RunOutcome out = run_plan(*plan, opts);
   EmitMode mode = EmitMode::kSummary;
@@ -190,13 +192,15 @@ int cmd_build(const std::string& file, const std::string& world_id, const BuildO
 }  // namespace
 
 int main(int argc, char** argv) {
+  report_broken_pipes_as_errors();
   CLI::App app{
       "sluice: budgeted, deterministic stream pipelines from X07 pipe descriptors\n"
       "  [\"std.stream.pipe_v1\", cfg, source, chain, sink]",
       "sluice"};
   app.set_version_flag("--version", std::string("sluice ") + SLUICE_VERSION);
   app.require_subcommand(1);
-  app.footer("Exit statuses: 0 OK, 1 descriptor rejected, 2 usage error, 3 ERR doc, 4 runtime trap.\n"
+  app.footer("Exit statuses: 0 OK, 1 descriptor rejected, 2 usage error, 3 ERR doc, 4 runtime trap,\n"
+             "5 build failed, 6 the result could not be written to stdout.\n"
              "Docs: README.md, docs/cli.md, docs/compat.md.");
 
   const std::string world_help = "X07 world: " + std::string(world_ids_joined()) + " (default: run-os-sandboxed)";
@@ -232,7 +236,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 1u << 30));
   run->add_option("--read-mode", run_read, "read (default: read(2) into pool pages) or mmap")
       ->check(CLI::IsMember({"read", "mmap"}));
-  run->footer("Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error, 4 runtime trap.");
+  bool run_no_fsync = false;
+  run->add_flag("--no-fsync", run_no_fsync,
+                "fs sinks skip the fsync of the file and its directory before OK (faster; the output is still "
+                "all-or-nothing, but may not survive a power cut)");
+  run->footer("Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error, 4 runtime trap,\n"
+              "6 the result could not be written to stdout (e.g. the reader of a pipe went away).");
 
   std::string plan_file, plan_world = "run-os-sandboxed", plan_format = "text";
   auto* plan = app.add_subcommand("plan", "Print the elaborated plan: cfg, source, each stage with its resolved arguments and brands, sink");
@@ -269,10 +278,10 @@ int main(int argc, char** argv) {
                     "build cache (default: $SLUICE_CACHE_DIR, $XDG_CACHE_HOME/sluice or ~/.cache/sluice)");
   build->add_flag("--no-cache", build_no_cache, "compile even when the cache has this build");
   build->add_flag("-v,--verbose", build_verbose, "say whether the cache was used and show the compile command");
-  build->footer("The executable takes --root, --emit, --page-size and --read-mode like `sluice run`, and exits\n"
-                "0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap. `sluice build` exits 0 on success,\n"
-                "1 when the descriptor is rejected, 2 on usage errors, 5 when compiling fails (no file is\n"
-                "left at the output path).");
+  build->footer("The executable takes --root, --emit, --page-size, --read-mode and --no-fsync like `sluice run`,\n"
+                "and exits 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 stdout write failed.\n"
+                "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
+                "5 when compiling fails (no file is left at the output path).");
 
   try {
     app.parse(argc, argv);
@@ -296,7 +305,7 @@ int main(int argc, char** argv) {
     if (!load_native_modules_or_report(native_options, building && build_verbose))
       return building ? kExitBuildFailed : kExitRejected;
     if (*check) return cmd_check(check_files, check_world, check_format);
-    if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read);
+    if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
     if (*emit) return cmd_emit_cpp(emit_file, emit_world, emit_output);
     if (*build) {

@@ -33,6 +33,7 @@ typedef struct sluice_run_options {
   int has_source;
   sluice_sink_fn sink;          /* non-NULL: replaces the descriptor's sink */
   void* sink_user;
+  int no_fsync;                 /* non-zero: fs sinks skip the fsync before OK (see docs/reliability.md) */
 } sluice_run_options;
 
 /* Compiles `descriptor` (len bytes of JSON) for `world` (NULL: "run-os-sandboxed"). On

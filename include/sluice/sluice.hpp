@@ -35,6 +35,9 @@ namespace sluice {
 struct RunRequest {
   std::string fs_root = ".";                  // where the descriptor's fs paths resolve
   ReadMode read_mode = ReadMode::kRead;
+  // fs sinks fsync a replaced file and its directory before OK; false trades that durability
+  // against a power cut for speed (the output stays all-or-nothing either way).
+  bool fsync_outputs = true;
   std::uint32_t page_size = kDefaultPageSize;
   // Replaces the descriptor's source: these bytes, cut into chunk_max_bytes items (views, no copy).
   // They must stay alive for the duration of run().

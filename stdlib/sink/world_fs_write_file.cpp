@@ -11,7 +11,7 @@ constexpr std::size_t kWriteFileFlushBytes = 64 * 1024;
 }  // namespace
 
 Flow WorldFsWriteFile::open() {
-  file_ = AtomicFile::create(root_, cfg_.path);
+  file_ = AtomicFile::create(root_, cfg_.path, fsync_);
   if (file_.fd() >= 0) out_.emplace(file_.fd(), ctx_->pool());
   return Flow::kContinue;  // an open failure surfaces at the end, where X07 writes the file
 }
@@ -32,7 +32,7 @@ Flow WorldFsWriteFile::finish() {
   std::uint32_t rc = 0;
   if (!out_) {
     rc = fs_error_code(file_.error(), file_.err_no());
-    ctx_->set_detail("cannot create '" + cfg_.path + "': " + describe(file_.error(), file_.err_no()));
+    ctx_->set_detail("cannot open '" + cfg_.path + "': " + describe(file_.error(), file_.err_no()));
   } else if (!out_->flush()) {
     rc = fs_error_code(PathError::kOs, out_->error_number());
     ctx_->set_detail("cannot write '" + cfg_.path + "': " + std::strerror(out_->error_number()));

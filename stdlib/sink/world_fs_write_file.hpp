@@ -1,7 +1,8 @@
 // std.stream.sink.world_fs_write_file_v1 (spec §8): every item written to a file that appears at
 // its path only when the run ends OK. X07 collects everything and writes once at the end; sluice
-// streams into a temporary file beside the target (flat memory) and keeps any error sticky until
-// the end, so the doc is the same: ERR 41 with payload u32 rc, or OK with an empty payload.
+// streams into a temporary file beside the target (flat memory; a device or FIFO is written in
+// place, see atomic_file.hpp) and keeps any error sticky until the end, so the doc is the same:
+// ERR 41 with payload u32 rc, or OK with an empty payload.
 #pragma once
 
 #include <optional>
@@ -20,9 +21,10 @@ struct WriteFileConfig {
 
 class WorldFsWriteFile {
  public:
-  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, FsRoot root)
-      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)) {}
-  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, const RunEnv& env) : WorldFsWriteFile(ctx, std::move(cfg), env.fs_root) {}
+  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, FsRoot root, bool fsync = true)
+      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), fsync_(fsync) {}
+  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, const RunEnv& env)
+      : WorldFsWriteFile(ctx, std::move(cfg), env.fs_root, env.fsync_outputs) {}
 
   Flow open();
   Flow consume(ByteView v);
@@ -33,6 +35,7 @@ class WorldFsWriteFile {
   RunContext* ctx_;
   WriteFileConfig cfg_;
   FsRoot root_;
+  bool fsync_;
   AtomicFile file_;
   std::optional<OutputStream> out_;
 };

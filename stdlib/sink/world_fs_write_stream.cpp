@@ -8,9 +8,9 @@ namespace sluice {
 
 Flow WorldFsWriteStream::open() {
   if (cfg_.flush_min_bytes > cfg_.buf_cap_bytes) return ctx_->fail(ErrId::kFsSinkCfgInvalid);
-  file_ = AtomicFile::create(root_, cfg_.path);
+  file_ = AtomicFile::create(root_, cfg_.path, fsync_);
   if (file_.fd() < 0) {
-    ctx_->set_detail("cannot create '" + cfg_.path + "': " + describe(file_.error(), file_.err_no()));
+    ctx_->set_detail("cannot open '" + cfg_.path + "': " + describe(file_.error(), file_.err_no()));
     const auto p = u32_payload({fs_error_code(file_.error(), file_.err_no()), 0, ctx_->counters().bytes_out});
     return ctx_->fail(ErrId::kFsOpenFailed, ByteView(p.data(), 12));
   }

@@ -1,6 +1,8 @@
 // std.stream.sink.world_fs_write_stream_v1 and ..._hash_fnv1a32_v1 (spec §8): a buffered write
 // with X07's exact policy (buf_cap_bytes, flush_min_bytes, a physical-write budget), opened at
-// sink init and committed at the end. The target appears only when the run ends OK.
+// sink init and committed at the end. A new or regular-file target appears only when the run
+// ends OK; a device or FIFO is written in place (atomic_file.hpp). An fsync, close or rename
+// failure at the end is ERR 42, the close failure.
 #pragma once
 
 #include <cstdint>
@@ -25,9 +27,10 @@ struct WriteStreamConfig {
 
 class WorldFsWriteStream {
  public:
-  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, FsRoot root)
-      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)) {}
-  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, const RunEnv& env) : WorldFsWriteStream(ctx, std::move(cfg), env.fs_root) {}
+  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, FsRoot root, bool fsync = true)
+      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), fsync_(fsync) {}
+  WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, const RunEnv& env)
+      : WorldFsWriteStream(ctx, std::move(cfg), env.fs_root, env.fsync_outputs) {}
 
   Flow open();
   Flow consume(ByteView v);
@@ -41,6 +44,7 @@ class WorldFsWriteStream {
   RunContext* ctx_;
   WriteStreamConfig cfg_;
   FsRoot root_;
+  bool fsync_;
   AtomicFile file_;
   std::optional<OutputStream> out_;
   std::uint32_t flushes_ = 0;

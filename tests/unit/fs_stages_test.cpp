@@ -181,3 +181,36 @@ TEST_CASE("world_fs_write_stream: buffered small items flush at flush_min_bytes"
 }
 
 }  // namespace sluice::test
+
+namespace sluice::test {
+
+TEST_CASE("fs sinks: a directory as the target is the open failure with EISDIR (ERR 40 for streams, not 42)") {
+  TempDir root;
+  REQUIRE(::mkdir(root.file("taken").c_str(), 0755) == 0);
+  for (const bool hash : {false, true}) {
+    const ResultDoc s = doc(run_in(pipe(big(), bytes_src("abc"), {}, write_stream_sink("taken", "", hash)),
+                                   World::kRunOsSandboxed, root));
+    CHECK(s.code == 40);
+    CHECK(to_hex(s.payload) == u32s({EISDIR, 0, 0}));
+  }
+  const ResultDoc f = doc(run_in(pipe(big(), bytes_src("abc"), {}, write_file_sink("taken")), World::kRunOsSandboxed, root));
+  CHECK(f.code == 41);
+  CHECK(to_hex(f.payload) == u32s({EISDIR}));
+  CHECK(list_dir(root.path()) == std::vector<std::string>{"taken"});
+}
+
+TEST_CASE("fs sinks: /dev/full in run-os is ERR 41 with ENOSPC and stays a device") {
+  TempDir root;
+  const ResultDoc f = doc(run_in(pipe(big(), bytes_src("abcdef"), {}, write_file_sink("/dev/full")), World::kRunOs, root));
+  CHECK(f.code == 41);
+  CHECK(to_hex(f.payload) == u32s({ENOSPC}));
+  // The first physical write fails: flushes 1, and bytes_out counts the 6 bytes delivered.
+  const ResultDoc s = doc(run_in(pipe(big(), bytes_src("abcdef"), {}, write_stream_sink("/dev/full")), World::kRunOs, root));
+  CHECK(s.code == 41);
+  CHECK(to_hex(s.payload) == u32s({ENOSPC, 1, 6}));
+  struct stat st {};
+  REQUIRE(::stat("/dev/full", &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));
+}
+
+}  // namespace sluice::test
