@@ -8,12 +8,14 @@
 
 #include "sluice/sluice.hpp"
 
+namespace embed = sluice::embed;
+
 struct sluice_pipeline {
-  sluice::Pipeline pipeline;
+  embed::Pipeline pipeline;
 };
 
 struct sluice_result {
-  sluice::RunResult result;
+  embed::RunResult result;
 };
 
 namespace {
@@ -34,15 +36,15 @@ sluice_status sluice_compile(const char* descriptor, size_t len, const char* wor
     if (out == nullptr || (descriptor == nullptr && len != 0)) return SLUICE_USAGE;
     *out = nullptr;
     if (diagnostics_json) *diagnostics_json = nullptr;
-    sluice::CompileOptions options;
+    embed::CompileOptions options;
     if (world != nullptr) {
-      const auto w = sluice::parse_world(world);
+      const auto w = embed::parse_world(world);
       if (!w) return SLUICE_USAGE;
       options.world = *w;
     }
-    std::vector<sluice::Diagnostic> diags;
-    auto pipe = sluice::Pipeline::compile(std::string_view(descriptor ? descriptor : "", len), options, &diags);
-    if (diagnostics_json) *diagnostics_json = dup_string(sluice::diagnostics_to_json(diags));
+    std::vector<embed::Diagnostic> diags;
+    auto pipe = embed::Pipeline::compile(std::string_view(descriptor ? descriptor : "", len), options, &diags);
+    if (diagnostics_json) *diagnostics_json = dup_string(embed::diagnostics_to_json(diags));
     if (!pipe) return SLUICE_REJECTED;
     *out = new sluice_pipeline{std::move(*pipe)};
     return SLUICE_OK;
@@ -57,26 +59,26 @@ sluice_status sluice_run(const sluice_pipeline* pipeline, const sluice_run_optio
   try {
     if (pipeline == nullptr || out == nullptr) return SLUICE_USAGE;
     *out = nullptr;
-    sluice::RunRequest req;
+    embed::RunRequest req;
     if (options != nullptr) {
       if (options->fs_root != nullptr) req.fs_root = options->fs_root;
       req.fsync_outputs = options->no_fsync == 0;
       if (options->has_source) {
         if (options->source_len > UINT32_MAX) return SLUICE_USAGE;
-        req.source_bytes = sluice::ByteView(options->source_bytes, static_cast<std::uint32_t>(options->source_len));
+        req.source_bytes = embed::ByteView(options->source_bytes, static_cast<std::uint32_t>(options->source_len));
       }
       if (options->sink != nullptr) {
         const sluice_sink_fn fn = options->sink;
         void* user = options->sink_user;
-        req.sink = [fn, user](sluice::ByteView item) { fn(user, item.data, item.size); };
+        req.sink = [fn, user](embed::ByteView item) { fn(user, item.data, item.size); };
       }
     }
     auto* r = new sluice_result{pipeline->pipeline.run(req)};
     *out = r;
     switch (r->result.status) {
-      case sluice::RunStatus::kRunning: return SLUICE_OK;
-      case sluice::RunStatus::kErr: return SLUICE_ERR_DOC;
-      case sluice::RunStatus::kTrap: return SLUICE_TRAP;
+      case embed::RunStatus::kOkDoc: return SLUICE_OK;
+      case embed::RunStatus::kErrDoc: return SLUICE_ERR_DOC;
+      case embed::RunStatus::kTrap: return SLUICE_TRAP;
     }
     return SLUICE_INTERNAL;
   } catch (...) {
@@ -114,8 +116,8 @@ const uint8_t* sluice_result_payload(const sluice_result* result, size_t* len) {
 
 void sluice_result_counters(const sluice_result* result, uint32_t counters[4]) {
   if (counters == nullptr) return;
-  const sluice::Counters c =
-      result != nullptr && result->result.doc && result->result.doc->ok ? result->result.doc->counters : sluice::Counters{};
+  const embed::Counters c =
+      result != nullptr && result->result.doc && result->result.doc->ok ? result->result.doc->counters : embed::Counters{};
   counters[0] = c.bytes_in;
   counters[1] = c.bytes_out;
   counters[2] = c.items_in;

@@ -21,7 +21,7 @@ RunOutcome outcome_of_failure(const RunContext& ctx) {
 
 RunOutcome outcome_ok(const RunContext& ctx, ByteView payload, const DocOptions& opts) {
   RunOutcome out;
-  out.status = RunStatus::kRunning;
+  out.status = RunStatus::kOk;
   out.counters = ctx.counters();
   out.copied_bytes = ctx.copied_bytes();
   out.doc = encode_ok_doc(opts.emit_stats ? ctx.counters() : Counters{}, opts.emit_payload ? payload : ByteView{});

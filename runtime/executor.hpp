@@ -22,7 +22,7 @@ struct DocOptions {
 };
 
 struct RunOutcome {
-  RunStatus status = RunStatus::kRunning;  // kRunning here means an OK doc
+  RunStatus status = RunStatus::kOk;  // kOk: an OK doc
   std::vector<std::uint8_t> doc;           // empty for a trap
   std::string trap;                        // "trap:<id>: <detail>" for a trap
   std::string detail;                      // human detail for ERR docs, may be empty

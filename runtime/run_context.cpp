@@ -5,7 +5,7 @@ namespace sluice {
 Flow RunContext::fail(ErrId id, ByteView payload) { return fail_with_code(sluice::err_code(id), id, payload); }
 
 Flow RunContext::fail_with_code(std::uint32_t code, ErrId message, ByteView payload) {
-  if (status_ != RunStatus::kRunning) return Flow::kHalt;
+  if (status_ != RunStatus::kOk) return Flow::kHalt;
   status_ = RunStatus::kErr;
   code_ = code;
   err_id_ = message;
@@ -14,13 +14,13 @@ Flow RunContext::fail_with_code(std::uint32_t code, ErrId message, ByteView payl
 }
 
 Flow RunContext::override_failure(ErrId id, ByteView payload) {
-  status_ = RunStatus::kRunning;
+  status_ = RunStatus::kOk;
   detail_.clear();
   return fail(id, payload);
 }
 
 Flow RunContext::trap(TrapId id, std::string detail) {
-  if (status_ != RunStatus::kRunning) return Flow::kHalt;
+  if (status_ != RunStatus::kOk) return Flow::kHalt;
   status_ = RunStatus::kTrap;
   trap_id_ = id;
   detail_ = std::move(detail);

@@ -21,9 +21,9 @@ struct Budgets {
 };
 
 enum class RunStatus : std::uint8_t {
-  kRunning,  // no failure recorded
-  kErr,      // an ERR doc is recorded (code, message, payload)
-  kTrap,     // a runtime trap is recorded: no doc, exit status 4
+  kOk,    // no failure recorded: the run goes on, and ends with an OK doc
+  kErr,   // an ERR doc is recorded (code, message, payload)
+  kTrap,  // a runtime trap is recorded: no doc, exit status 4
 };
 
 class RunContext {
@@ -96,7 +96,7 @@ class RunContext {
   PagePool* pool_;
   Counters counters_;
   bool stop_requested_ = false;
-  RunStatus status_ = RunStatus::kRunning;
+  RunStatus status_ = RunStatus::kOk;
   std::uint32_t code_ = 0;
   ErrId err_id_ = ErrId::kCfgInvalid;
   TrapId trap_id_ = TrapId::kFsPathUnsafe;

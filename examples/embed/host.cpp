@@ -21,32 +21,34 @@ constexpr const char* kDescriptor = R"([
 
 }  // namespace
 
+namespace embed = sluice::embed;
+
 int main() {
-  std::vector<sluice::Diagnostic> diags;
-  const auto pipe = sluice::Pipeline::compile(kDescriptor, {}, &diags, "host.json");
+  std::vector<embed::Diagnostic> diags;
+  const auto pipe = embed::Pipeline::compile(kDescriptor, {}, &diags, "host.json");
   if (!pipe) {
-    for (const auto& d : diags) std::fprintf(stderr, "%s\n", sluice::format_text(d).c_str());
+    for (const auto& d : diags) std::fprintf(stderr, "%s\n", embed::format_text(d).c_str());
     return 1;
   }
 
   const std::string input = "first line\nsecond line\nthird line\nfourth line\n";
   std::vector<std::string> lines;
-  sluice::RunRequest req;
-  req.source_bytes = sluice::ByteView::of(input);
-  req.sink = [&](sluice::ByteView item) { lines.emplace_back(item.as_chars()); };
-  const sluice::RunResult r = pipe->run(req);
+  embed::RunRequest req;
+  req.source_bytes = embed::ByteView::of(input);
+  req.sink = [&](embed::ByteView item) { lines.emplace_back(item.as_chars()); };
+  const embed::RunResult r = pipe->run(req);
   if (!r.ok() || !r.doc) {
     std::fprintf(stderr, "run failed: %s\n", r.trap.c_str());
     return 1;
   }
   for (const std::string& l : lines) std::printf("line: %s\n", l.c_str());
-  const sluice::Counters& c = r.doc->counters;
+  const embed::Counters& c = r.doc->counters;
   std::printf("OK bytes_in=%u bytes_out=%u items_in=%u items_out=%u doc=%zu bytes\n", c.bytes_in, c.bytes_out,
               c.items_in, c.items_out, r.doc_bytes.size());
 
   // A descriptor with a mistake: the host gets every diagnostic, with line and column.
-  std::vector<sluice::Diagnostic> bad_diags;
-  const auto bad = sluice::Pipeline::compile(R"(["std.stream.pipe_v1", ["std.stream.cfg_v1"],
+  std::vector<embed::Diagnostic> bad_diags;
+  const auto bad = embed::Pipeline::compile(R"(["std.stream.pipe_v1", ["std.stream.cfg_v1"],
     ["std.stream.src.bytes_v1", ["std.stream.expr_v1", 7]], ["std.stream.chain_v1"], ["std.stream.sink.null_v1"]])",
                                              {}, &bad_diags, "bad.json");
   std::printf("bad descriptor: %s, %zu diagnostics, first: %s\n", bad ? "accepted" : "rejected", bad_diags.size(),

@@ -81,7 +81,7 @@ ResultDoc run_doc(const std::string& pipe, const TempDir& root, std::uint32_t pa
                   std::uint64_t* copied = nullptr) {
   const PipeRun r = compile_and_run(pipe, World::kSolveFs, root.path(), page, mode);
   REQUIRE(r.compiled.ok());
-  REQUIRE(r.outcome.status == RunStatus::kRunning);
+  REQUIRE(r.outcome.status == RunStatus::kOk);
   if (copied) *copied = r.outcome.copied_bytes;
   auto doc = decode_doc(ByteView(r.outcome.doc.data(), static_cast<std::uint32_t>(r.outcome.doc.size())));
   REQUIRE(doc.has_value());

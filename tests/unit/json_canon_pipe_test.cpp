@@ -63,7 +63,7 @@ TEST_CASE("json_canon pipe: defaults are resolved from the cfg (spec §7.8)") {
   CHECK(st.int_arg("max_object_total_bytes") == 1000);
   CHECK(st.int_arg("emit_chunk_max_bytes") == 4);
   // emit_chunk_max_bytes = chunk_max_bytes: 13 canonical bytes in items of 4, 4, 4, 1.
-  REQUIRE(r.outcome.status == RunStatus::kRunning);
+  REQUIRE(r.outcome.status == RunStatus::kOk);
   CHECK(r.outcome.counters.items_out == 4);
   CfgText big;
   big.max_out = 100000000;
@@ -79,7 +79,7 @@ TEST_CASE("json_canon pipe: an explicit max_total_json_bytes below max_in_bytes 
   const PipeRun at = run(pipe(cfg, bytes_src(doc), {json_canon("[\"max_total_json_bytes\", 13]")}, collect()));
   REQUIRE(at.compiled.ok());
   CHECK(plan_of(at).cfg.max_in_bytes == 13);
-  CHECK(at.outcome.status == RunStatus::kRunning);
+  CHECK(at.outcome.status == RunStatus::kOk);
   // One past: the source's budget fails first, so the error is budget_in_bytes, not the stage's.
   const PipeRun past = run(pipe(cfg, bytes_src(doc), {json_canon("[\"max_total_json_bytes\", 12]")}, collect()));
   REQUIRE(past.compiled.ok());
@@ -99,7 +99,7 @@ TEST_CASE("json_canon pipe: a document read in chunks by the fs source") {
   const std::string d = pipe(cfg, fs_src("in.json"), {json_canon()}, collect());
   const PipeRun r = compile_and_run(d, World::kSolveFs, root.path());
   REQUIRE(r.compiled.ok());
-  REQUIRE(r.outcome.status == RunStatus::kRunning);
+  REQUIRE(r.outcome.status == RunStatus::kOk);
   CHECK(r.outcome.counters.items_in == 6);
   CHECK(r.outcome.counters.bytes_out == 19);
 }

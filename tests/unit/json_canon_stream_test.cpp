@@ -48,7 +48,7 @@ JsonCanonConfig config(std::int32_t total = 1 << 24, std::int32_t chunk = 1 << 2
 }
 
 struct Run {
-  RunStatus status = RunStatus::kRunning;
+  RunStatus status = RunStatus::kOk;
   std::uint32_t code = 0;
   ErrId id = ErrId::kCfgInvalid;
   std::vector<std::uint8_t> payload;
@@ -108,7 +108,7 @@ TEST_CASE("json_canon_stream: items of 1, 2, 3 and 7 bytes give the same output 
     CAPTURE(p.filename().string());
     const std::string doc = slurp(p);
     const Run whole = run(doc, 0, config(1 << 24, 5));
-    if (whole.status == RunStatus::kRunning) ++ok;
+    if (whole.status == RunStatus::kOk) ++ok;
     for (std::size_t piece : {1, 2, 3, 7}) {
       const Run r = run(doc, piece, config(1 << 24, 5));
       CHECK(r.status == whole.status);
@@ -123,7 +123,7 @@ TEST_CASE("json_canon_stream: items of 1, 2, 3 and 7 bytes give the same output 
 
 TEST_CASE("json_canon_stream: output in items of emit_chunk_max_bytes, the last one shorter") {
   const Run r = run(" {\"b\":1, \"a\":2} ", 3, config(64, 4));
-  CHECK(r.status == RunStatus::kRunning);
+  CHECK(r.status == RunStatus::kOk);
   CHECK(r.items == std::vector<std::string>{"{\"a\"", ":2,\"", "b\":1", "}"});
   const Run one = run("[1,2]", 0, config(64, 5));
   CHECK(one.items == std::vector<std::string>{"[1,2]"});
@@ -167,7 +167,7 @@ TEST_CASE("json_canon_stream: max_total_json_bytes at the limit and one past") {
   for (std::size_t piece : {0, 1, 5}) {
     CAPTURE(piece);
     const Run at = run(doc, piece, config(n));
-    CHECK(at.status == RunStatus::kRunning);
+    CHECK(at.status == RunStatus::kOk);
     CHECK(at.joined() == "{\"a\":\"x\",\"b\":[1,2,3]}");
     const Run past = run(doc, piece, config(n - 1));
     CHECK(past.status == RunStatus::kErr);

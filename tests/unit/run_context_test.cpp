@@ -34,7 +34,7 @@ bool same(const sluice::Counters& a, const sluice::Counters& b) {
 TEST_CASE("run_context: a fresh context is running with zero counters") {
   sluice::PagePool pool(16);
   sluice::RunContext ctx(budgets(1, 2, 3), pool);
-  CHECK(ctx.status() == RunStatus::kRunning);
+  CHECK(ctx.status() == RunStatus::kOk);
   CHECK(same(ctx.counters(), sluice::Counters{}));
   CHECK(ctx.budgets().max_in_bytes == 1);
   CHECK(ctx.budgets().max_out_bytes == 2);
@@ -53,7 +53,7 @@ TEST_CASE("run_context: charge_source_item at the in-bytes limit is OK, one past
     CHECK(ctx.charge_source_item(0) == Flow::kContinue);  // equality is within budget
     CHECK(ctx.counters().bytes_in == 10);
     CHECK(ctx.counters().items_in == 2);
-    CHECK(ctx.status() == RunStatus::kRunning);
+    CHECK(ctx.status() == RunStatus::kOk);
     CHECK(ctx.charge_source_item(1) == Flow::kHalt);
     CHECK(ctx.status() == RunStatus::kErr);
     CHECK(ctx.err_code() == 2);
@@ -300,7 +300,7 @@ TEST_CASE("run_context: stop flag, detail and copy counter") {
   sluice::RunContext ctx(budgets(1, 1, 1), pool);
   ctx.request_stop();
   CHECK(ctx.stop_requested());
-  CHECK(ctx.status() == RunStatus::kRunning);  // a stop is not a failure
+  CHECK(ctx.status() == RunStatus::kOk);  // a stop is not a failure
   ctx.set_detail("why");
   CHECK(ctx.detail() == "why");
   ctx.count_copy(5);

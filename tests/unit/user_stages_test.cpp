@@ -42,7 +42,7 @@ RunOutcome run(const std::string& text, const std::string& input, CompileOptions
 }
 
 std::string payload(const RunOutcome& o) {
-  REQUIRE(o.status == RunStatus::kRunning);  // an OK doc
+  REQUIRE(o.status == RunStatus::kOk);  // an OK doc
   // OK doc: tag, four counters, payload length, payload.
   return std::string(o.doc.begin() + 21, o.doc.end());
 }
