@@ -60,7 +60,7 @@ std::vector<std::string> reference_lines(std::string_view in, char delim) {
 
 struct Outcome {
   std::vector<std::string> lines;
-  sluice::RunStatus status = sluice::RunStatus::kRunning;
+  sluice::RunStatus status = sluice::RunStatus::kOk;
   std::uint32_t code = 0;
   std::uint64_t copied = 0;
 };
@@ -120,7 +120,7 @@ void every_two_and_three_item_cut(std::string_view in) {
       CAPTURE(j);
       const std::vector<std::size_t> cuts{i, j};
       const Outcome o = run_split<Next>(in, cuts, 64);
-      REQUIRE(o.status == sluice::RunStatus::kRunning);
+      REQUIRE(o.status == sluice::RunStatus::kOk);
       CHECK(o.lines == expected);
       CHECK(o.copied == expected_copies(in, cuts));
     }
@@ -166,7 +166,7 @@ TEST_CASE("split_lines: a line of exactly max_line_bytes passes at every cut, on
       CAPTURE(tail.size());
       CAPTURE(i);
       const Outcome ok = run_split<Lines>(ok_in, {i}, kMax);
-      REQUIRE(ok.status == sluice::RunStatus::kRunning);
+      REQUIRE(ok.status == sluice::RunStatus::kOk);
       CHECK(ok.lines == std::vector<std::string>{"ab", exact});
     }
     for (std::size_t i = 0; i <= bad_in.size(); ++i) {
