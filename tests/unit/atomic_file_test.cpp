@@ -329,7 +329,7 @@ pid_t dead_pid() {
 
 }  // namespace
 
-TEST_CASE("atomic_file: a symlink is followed and its target replaced; the link stays") {
+TEST_CASE("atomic_file: a symlink is followed and its target replaced, the link stays") {
   TempDir dir;
   fs::create_directory(dir.path / "data");
   write_file_text(dir.path / "data" / "real.txt", "old");
@@ -359,7 +359,7 @@ TEST_CASE("atomic_file: a chain of links, and a dangling link creates its target
   CHECK(read_text(dir.path / "final.txt") == "through two links");
 }
 
-TEST_CASE("atomic_file: sandboxed, a link may not lead out of the root; a loop is ELOOP") {
+TEST_CASE("atomic_file: sandboxed, a link may not lead out of the root and a loop is ELOOP") {
   TempDir dir;
   fs::create_directory(dir.path / "root");
   fs::create_directory(dir.path / "outside");

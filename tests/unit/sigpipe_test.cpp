@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-TEST_CASE("sigpipe: a write to a closed pipe is EPIPE, not a death; children start with the default") {
+TEST_CASE("sigpipe: a write to a closed pipe is EPIPE, not a death, and children start with the default") {
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {  // in a child, so the test process keeps its own disposition
