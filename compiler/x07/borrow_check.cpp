@@ -362,6 +362,7 @@ class BorrowChecker {
   Val call(const Node& n) {
     const bool in_place = n.op == Op::kBuiltin && is_in_place(static_cast<Builtin>(n.sub));
     const std::size_t base = st_.pending.size();
+    std::vector<bool> poisoned_before;  // per argument: poisoned when evaluated, not while pending
     for (std::size_t i = 0; i < n.kids.size(); ++i) {
       const Node& k = n.kids[i];
       if (i == 0 && in_place && k.op == Op::kLocal) {
@@ -369,9 +370,11 @@ class BorrowChecker {
         const std::string what = n.src && !n.src->items.empty() ? n.src->items[0].text : std::string("a change");
         invalidate(k.slot, Change::kInPlace, n.src, what);
         st_.pending.emplace_back();
+        poisoned_before.push_back(false);
         continue;
       }
       Val v = eval(k);
+      poisoned_before.push_back(v.poison.has_value());
       st_.pending.push_back(std::move(v));
     }
     std::vector<Val> args;
@@ -382,7 +385,7 @@ class BorrowChecker {
     }
     Val r;
     for (std::size_t i = 0; i < args.size() && i < n.kids.size(); ++i) {
-      use(args[i], n.kids[i].src, true);
+      use(args[i], n.kids[i].src, i >= poisoned_before.size() || !poisoned_before[i]);
       if (n.ty != Ty::kView) continue;
       // A view result borrows what its view arguments borrow (a function returning a view of
       // its own bytes hands them to the runtime, which keeps them alive).
