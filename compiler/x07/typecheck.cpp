@@ -4,6 +4,8 @@
 #include <array>
 #include <initializer_list>
 
+#include "compiler/x07/borrow_check.hpp"
+
 namespace sluice::x07 {
 namespace {
 
@@ -242,10 +244,11 @@ class Checker {
       }
       n.kids.push_back(want(x.items[3], arg_p(2), Ty::kI32));
       const std::uint32_t outer = nslots_;
+      const std::vector<bool> moved_before = moved_;
       scopes_.emplace_back();
       n.kids.push_back(expr(x.items[4], arg_p(3)));
       scopes_.pop_back();
-      check_loop_moves(outer, x.items[4], arg_p(3));
+      check_loop_moves(outer, moved_before, x.items[4], arg_p(3));
       n.ty = Ty::kI32;
       return n;
     }
@@ -254,10 +257,11 @@ class Checker {
       n.op = Op::kWhile;
       n.kids.push_back(want(x.items[1], arg_p(0), Ty::kI32));
       const std::uint32_t outer = nslots_;
+      const std::vector<bool> moved_before = moved_;
       scopes_.emplace_back();
       n.kids.push_back(expr(x.items[2], arg_p(1)));
       scopes_.pop_back();
-      check_loop_moves(outer, x.items[2], arg_p(1));
+      check_loop_moves(outer, moved_before, x.items[2], arg_p(1));
       n.ty = Ty::kI32;
       return n;
     }
@@ -399,11 +403,13 @@ class Checker {
   std::vector<bool> moved_;  // per slot: an owned local whose value has been moved away
 
   // A loop body that moves a value declared outside it without setting it again would move it
-  // twice on the next iteration.
-  void check_loop_moves(std::uint32_t outer, const JsonNode& body, const std::string& p) {
+  // twice on the next iteration. A value moved before the loop is not the body's doing (reading
+  // it in the body is reported as a use after move).
+  void check_loop_moves(std::uint32_t outer, const std::vector<bool>& moved_before, const JsonNode& body,
+                        const std::string& p) {
     for (const Scope& sc : scopes_)
       for (const auto& [name, l] : sc)
-        if (l.slot < outer && moved_[l.slot]) {
+        if (l.slot < outer && moved_[l.slot] && !(l.slot < moved_before.size() && moved_before[l.slot])) {
           err(DiagId::kX07Moved, body, p, "the loop body moves " + json_quote(name) + " and does not set it again");
           moved_[l.slot] = false;  // reported once
         }
@@ -501,6 +507,16 @@ bool check_fn(FnIr& fn, const CheckEnv& env) {
   fn.body = c.want(*fn.decl->body, fn.decl->pointer + "/body", fn.result);
   fn.nslots = c.nslots();
   fn.checked = !c.failed();
+  if (fn.checked) {
+    BorrowInput b;
+    b.body = &fn.body;
+    b.nslots = fn.nslots;
+    for (const Param& prm : fn.decl->params) b.bound_names.push_back(prm.name);
+    b.root = fn.decl->body;
+    b.root_pointer = fn.decl->pointer + "/body";
+    b.file = env.file;
+    fn.checked = borrow_check(b, env.out);
+  }
   return fn.checked;
 }
 
@@ -523,6 +539,14 @@ std::optional<ExprIr> check_expr_ir(const JsonNode& x, const std::string& pointe
   if (c.failed()) return std::nullopt;
   ir.node = std::move(n);
   ir.nslots = c.nslots();
+  BorrowInput b;
+  b.body = &ir.node;
+  b.nslots = ir.nslots;
+  for (const auto& [name, ty] : locals) b.bound_names.push_back(name);
+  b.root = &x;
+  b.root_pointer = pointer;
+  b.file = env.file;
+  if (!borrow_check(b, env.out)) return std::nullopt;
   return ir;
 }
 
