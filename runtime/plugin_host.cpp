@@ -108,8 +108,10 @@ PluginCallResult PluginHost::init() {
   state_ = ::operator new(d_->state_size == 0 ? 1 : d_->state_size, std::align_val_t{state_alloc_align_});
   std::memset(state_, 0, d_->state_size == 0 ? 1 : d_->state_size);
   if (limits_.scratch_bytes != 0) {
-    // Zeroed, so a plugin never sees another run's bytes; calloc-like pages stay untouched until used.
-    scratch_mem_.reset(new std::uint8_t[limits_.scratch_bytes]());
+    // Zeroed, so a plugin never sees another run's bytes; calloc gets fresh pages that cost
+    // nothing until the plugin touches them (the built-ins never do).
+    scratch_mem_.reset(static_cast<std::uint8_t*>(std::calloc(limits_.scratch_bytes, 1)));
+    if (!scratch_mem_) return {117};
   }
   scratch_ = {scratch_mem_.get(), limits_.scratch_bytes, 0};
   resources_ok_ = true;
@@ -246,6 +248,33 @@ std::int32_t PluginHost::emit_view(const std::uint8_t* ptr, std::uint32_t len, s
   // The slice itself goes downstream: a view of the input page or of scratch, no copy.
   outputs_.push_back(len == 0 ? ByteView() : ByteView(ptr, len));
   return 0;
+}
+
+bool PluginHost::emit_input_views(const ByteView* items, std::uint32_t n) {
+  if (pending_ || !in_step_ || input_.data == nullptr || first_emit_error_ != 0) return false;
+  if (limits_.max_out_items_per_step != 0 && std::uint64_t{items_} + n > limits_.max_out_items_per_step) return false;
+  const auto lo = reinterpret_cast<std::uintptr_t>(input_.data);
+  const auto hi = lo + input_.size;
+  const std::uint32_t max_buf = limits_.max_out_buf_bytes == 0 ? UINT32_MAX : limits_.max_out_buf_bytes;
+  std::uint64_t bytes = 0;
+  bool ok = true;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const auto p = reinterpret_cast<std::uintptr_t>(items[i].data);
+    const std::uint32_t len = items[i].size;
+    ok &= len <= max_buf && (len == 0 || (p >= lo && p <= hi && len <= hi - p));
+    bytes += len;
+  }
+  // 114 is checked per item against the running sum; all fit iff the total fits.
+  if (!ok || (limits_.max_out_bytes_per_step != 0 && bytes_ + bytes > limits_.max_out_bytes_per_step)) return false;
+  items_ += n;
+  bytes_ += bytes;
+  outputs_.insert(outputs_.end(), items, items + n);
+  return true;
+}
+
+bool plugin_emit_input_views(const x07_xf_emit_v1& emit, const ByteView* items, std::uint32_t n) {
+  if (emit.emit_view != &tramp_view || emit.emit_ctx == nullptr) return false;
+  return static_cast<PluginHost*>(emit.emit_ctx)->emit_input_views(items, n);
 }
 
 ev_bytes PluginHost::bytes_alloc(std::uint32_t len) {

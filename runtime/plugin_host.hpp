@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ struct PluginCallResult {
   std::int32_t trap_code = 0;
   [[nodiscard]] bool ok() const { return ec == 0 && !trapped; }
 };
+
+// For sluice's own built-in plugins: when `emit` is this runtime's emit vtable, emits n kind-1
+// views of the current input in one go (see PluginHost::emit_input_views) and returns true;
+// false when `emit` is someone else's or any view would fail, and then nothing was emitted.
+bool plugin_emit_input_views(const x07_xf_emit_v1& emit, const ByteView* items, std::uint32_t n);
 
 // Normalises a callback's return value (spec §9.2).
 std::uint32_t plugin_return_code(std::int32_t rc);
@@ -74,6 +80,9 @@ class PluginHost {
   std::int32_t emit_alloc(std::uint32_t cap, x07_out_buf_v1* out);
   std::int32_t emit_commit(const x07_out_buf_v1* out);
   std::int32_t emit_view(const std::uint8_t* ptr, std::uint32_t len, std::uint32_t kind);
+  // n input views at once (kind 1), with exactly the effect of n emit_view calls when every one
+  // of them would succeed; false (nothing done) otherwise, and the caller makes the n calls.
+  bool emit_input_views(const ByteView* items, std::uint32_t n);
   // ev_bytes_alloc during a call: freed with the host.
   ev_bytes bytes_alloc(std::uint32_t len);
 
@@ -91,7 +100,10 @@ class PluginHost {
   bool resources_ok_ = false;  // state and scratch allocated
   void* state_ = nullptr;
   std::size_t state_alloc_align_ = 16;
-  std::unique_ptr<std::uint8_t[]> scratch_mem_;
+  struct FreeDeleter {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<std::uint8_t, FreeDeleter> scratch_mem_;
   x07_scratch_v1 scratch_{};
 
   // Per call.

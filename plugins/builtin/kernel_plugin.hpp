@@ -11,6 +11,7 @@
 #include <new>
 
 #include "runtime/page_pool.hpp"
+#include "runtime/plugin_host.hpp"
 #include "runtime/run_context.hpp"
 #include "runtime/stage.hpp"
 #include "x07_stream_xf_plugin_abi_v1.h"
@@ -58,7 +59,12 @@ class EmitNext {
     return done(rc);
   }
 
-  Flow push_batch(const ByteView* items, std::uint32_t n) { return push_each(*this, items, n); }
+  // A batch of lines inside the input (split_lines hands them on 64 at a time): one call into the
+  // wrapper when it is sluice's own, with the same checks and the same outputs as n emit_views.
+  Flow push_batch(const ByteView* items, std::uint32_t n) {
+    if (f_->in_step && plugin_emit_input_views(f_->emit, items, n)) return Flow::kContinue;
+    return push_each(*this, items, n);
+  }
 
  private:
   bool inside_input(ByteView v) const {
