@@ -1,4 +1,5 @@
 #include "compiler/build_driver.hpp"
+#include "compiler/plugin_files.hpp"
 
 #include <filesystem>
 
@@ -33,6 +34,7 @@ bool compile_native_object(const Toolchain& tc, const BuildOptions& options, std
   argv.insert(argv.end(), options.extra_flags.begin(), options.extra_flags.end());
   argv.push_back("-DSLUICE_NATIVE_MODULE_SYMBOL=" + native_table_symbol(index));
   argv.push_back("-I" + tc.include_dir);
+  argv.push_back("-I" + tc.plugin_abi_include_dir);
   argv.push_back("-c");
   argv.push_back(fs::absolute(options.native_modules[index]).string());
   argv.push_back("-o");
@@ -81,6 +83,7 @@ BuildResult build_executable(const Plan& plan, const BuildOptions& options) {
   key_text += header_identities(tc.include_dir);
   // A native module's contents, not its identity: editing it must rebuild even within the
   // modification time's resolution, and moving it need not.
+  for (const std::string& p : options.plugin_files) key_text += "plugin " + p + "\n" + read_whole(p).value_or("") + "\n";
   for (const std::string& m : options.native_modules) {
     const std::optional<std::string> text = read_whole(m);
     if (!text) {
@@ -125,8 +128,13 @@ BuildResult build_executable(const Plan& plan, const BuildOptions& options) {
   argv.insert(argv.end(), kCompileFlags.begin(), kCompileFlags.end());
   argv.insert(argv.end(), options.extra_flags.begin(), options.extra_flags.end());
   argv.push_back("-I" + tc.include_dir);
+  argv.push_back("-I" + tc.plugin_abi_include_dir);
   argv.push_back(source.string());
   argv.insert(argv.end(), objects.begin(), objects.end());
+  for (const std::string& p : options.plugin_files) {
+    const std::vector<std::string> a = plugin_file_args(p);
+    argv.insert(argv.end(), a.begin(), a.end());
+  }
   argv.push_back("-o");
   argv.push_back(tmp_exe);
   argv.insert(argv.end(), tc.libraries.begin(), tc.libraries.end());

@@ -22,6 +22,8 @@ struct BuildOptions {
   // --native-module files, in order: module i is compiled to its own object with its table
   // function renamed sluice_native_module_v1_<i> (stdlib/native_module.hpp) and linked in.
   std::vector<std::string> native_modules;
+  // --plugin files (C/C++ sources, objects, archives), linked in statically (docs/plugins.md).
+  std::vector<std::string> plugin_files;
 };
 
 struct BuildResult {

@@ -229,6 +229,11 @@ class StageChecker {
           continue;
         }
       }
+      // plugin_v1: ["opts_v1", ["strict_brands", 0|1], ["strict_cfg_canon", 0|1]] (spec §7.10).
+      if (item.is_form("opts_v1") && has_plugin_opts(spec)) {
+        check_plugin_opts(spec, item, ip, st, seen);
+        continue;
+      }
       if (!item.is_array() || item.items.size() != 2 || !item.items[0].is_string()) {
         const bool bad_key = item.is_array() && item.items.size() == 2;
         ctx_.report(DiagId::kFieldShape, bad_key ? item.items[0] : item, bad_key ? json_pointer_append(ip, 0) : ip,
@@ -240,7 +245,8 @@ class StageChecker {
       }
       const JsonNode& key = item.items[0];
       kp = json_pointer_append(ip, 0);
-      const auto fi = field_index(spec, key.text);
+      auto fi = field_index(spec, key.text);
+      if (fi && spec.fields[*fi].kind == FieldKind::kPluginOpt) fi = std::nullopt;  // only inside opts_v1
       if (!fi) {
         const auto names = field_names(spec);
         std::string hint = did_you_mean(key.text, names);
@@ -270,6 +276,7 @@ class StageChecker {
                                       : fs.kind == FieldKind::kExpr ? "[\"std.stream.expr_v1\", X]"
                                       : fs.kind == FieldKind::kFn   ? "[\"std.stream.fn_v1\", \"<module_id>.<fn>\"]"
                                       : fs.kind == FieldKind::kSymbol ? "\"<symbol>\""
+                                      : fs.kind == FieldKind::kPluginId ? "[\"bytes.lit\", \"<plugin id>\"]"
                                                                       : "<integer>";
       ctx_.report(DiagId::kMissingField, node, pointer, id + " is missing required field " + std::string(fs.name),
                   "add [\"" + std::string(fs.name) + "\", " + example + "]");
@@ -321,6 +328,32 @@ class StageChecker {
         }
         return ArgValue{ArgValue::Kind::kWord, 0, name};
       }
+      case FieldKind::kPluginId: {
+        // Resolved at compile time, so it must be a literal (spec §7.10).
+        const JsonNode* lit = &v;
+        std::string lp = vp;
+        if (v.is_form(kExprHead) && v.items.size() == 2) {
+          lit = &v.items[1];
+          lp = json_pointer_append(vp, 1);
+        }
+        if (!lit->is_form("bytes.lit") || lit->items.size() != 2 || !lit->items[1].is_string() || lit->items[1].text.empty()) {
+          ctx_.report(DiagId::kPluginIdNotLiteral, v, vp,
+                      what + " must be a literal [\"bytes.lit\", \"<plugin id>\"] (optionally inside std.stream.expr_v1), found " +
+                          describe_json(v),
+                      "the plugin is looked up in the registry when the pipe is compiled");
+          return std::nullopt;
+        }
+        return ArgValue{ArgValue::Kind::kWord, 0, lit->items[1].text};
+      }
+      case FieldKind::kPluginOpt: {
+        const auto n = check_int_literal(v, vp, what, ctx_);
+        if (!n) return std::nullopt;
+        if (*n != 0 && *n != 1) {
+          ctx_.report(DiagId::kValueRange, v, vp, what + " must be 0 or 1, found " + v.text);
+          return std::nullopt;
+        }
+        return ArgValue{ArgValue::Kind::kInt, *n, {}};
+      }
       case FieldKind::kSymbol: {
         if (!v.is_string()) {
           ctx_.report(DiagId::kValueType, v, vp, what + " must be a symbol (a string), found " + describe_json(v));
@@ -334,6 +367,42 @@ class StageChecker {
       }
     }
     return std::nullopt;
+  }
+
+  static bool has_plugin_opts(const StageSpec& spec) {
+    return std::any_of(spec.fields.begin(), spec.fields.end(), [](const FieldSpec& f) { return f.kind == FieldKind::kPluginOpt; });
+  }
+
+  void check_plugin_opts(const StageSpec& spec, const JsonNode& item, const std::string& ip, CheckedStage& st,
+                         std::vector<const JsonNode*>& seen) {
+    const std::string id(spec.id);
+    std::vector<std::string_view> names;
+    for (const FieldSpec& f : spec.fields)
+      if (f.kind == FieldKind::kPluginOpt) names.push_back(f.name);
+    for (std::size_t j = 1; j < item.items.size(); ++j) {
+      const JsonNode& o = item.items[j];
+      const std::string op = json_pointer_append(ip, j);
+      if (!o.is_array() || o.items.size() != 2 || !o.items[0].is_string()) {
+        ctx_.report(DiagId::kFieldShape, o, op, "an option of opts_v1 must be [\"name\", 0|1], found " + describe_json(o),
+                    "options: " + join_names(names));
+        continue;
+      }
+      const auto fi = field_index(spec, o.items[0].text);
+      if (!fi || spec.fields[*fi].kind != FieldKind::kPluginOpt) {
+        std::string hint = did_you_mean(o.items[0].text, names);
+        if (hint.empty()) hint = "options: " + join_names(names);
+        ctx_.report(DiagId::kUnknownField, o.items[0], json_pointer_append(op, 0),
+                    id + " opts_v1 unknown option: " + o.items[0].text, std::move(hint));
+        continue;
+      }
+      if (seen[*fi]) {
+        ctx_.report(DiagId::kDuplicateField, o.items[0], json_pointer_append(op, 0),
+                    id + " opts_v1 has duplicate option: " + o.items[0].text + " (first at " + line_col(*seen[*fi]) + ")");
+        continue;
+      }
+      seen[*fi] = &o.items[0];
+      st.fields[*fi] = check_field_value(spec, spec.fields[*fi], o.items[1], json_pointer_append(op, 1));
+    }
   }
 
   // Brand words per position (spec §6, §7, §8, §12): sources name a brand id only; sinks take

@@ -36,6 +36,21 @@ std::string plan_stage(const std::string& target, const PlanStage& s) {
   out += "  " + target + ".in_brand = " + cpp_literal(s.in_brand) + ";\n";
   out += "  " + target + ".out_brand = " + cpp_literal(s.out_brand) + ";\n";
   if (s.inserted) out += "  " + target + ".inserted = true;\n";
+  if (!s.plugin.id.empty()) {
+    // The registry entry, as resolved when the pipe was compiled; the descriptor is linked in.
+    const PlanPlugin& p = s.plugin;
+    const PluginLimits& l = p.limits;
+    const std::string t = target + ".plugin";
+    out += "  " + t + ".id = " + cpp_literal(p.id) + ";\n";
+    out += "  " + t + ".export_symbol = " + cpp_literal(p.export_symbol) + ";\n";
+    out += "  " + t + ".canon_mode = " + cpp_literal(p.canon_mode) + ";\n";
+    out += "  " + t + ".limits = sluice::PluginLimits{" + std::to_string(l.abi_major) + "u, " + std::to_string(l.state_bytes) +
+           "u, " + std::to_string(l.scratch_bytes) + "u, " + std::to_string(l.cfg_max_bytes) + "u, " +
+           std::to_string(l.max_out_bytes_per_step) + "u, " + std::to_string(l.max_out_items_per_step) + "u, " +
+           std::to_string(l.max_out_buf_bytes) + "u};\n";
+    out += "  " + t + ".cfg_canon_ok = " + (p.cfg_canon_ok ? "true" : "false") + ";\n";
+    out += "  " + t + ".descriptor = &" + p.export_symbol + ";\n";
+  }
   out += "  " + target + ".pointer = " + cpp_literal(s.pointer) + ";\n";
   return out;
 }
@@ -136,6 +151,13 @@ std::optional<std::string> emit_cpp(const Plan& plan, const EmitOptions& options
   for (const std::string& h : system_headers) out += "#include " + h + "\n";
   out += "\n";
   for (const std::string& h : headers) out += "#include \"" + h + "\"\n";
+  // Stream plugins' descriptors, by export symbol: built-ins from libsluice_plugins, the others
+  // from the --plugin files linked in.
+  std::set<std::string> plugin_symbols;
+  for (const PlanStage& s : plan.chain)
+    if (!s.plugin.id.empty()) plugin_symbols.insert(s.plugin.export_symbol);
+  if (!plugin_symbols.empty()) out += "\n";
+  for (const std::string& sym : plugin_symbols) out += "extern \"C\" const x07_stream_xf_plugin_v1 " + sym + ";\n";
   out += "\nnamespace {\n\n";
   if (!x07->code.empty()) out += x07->code + "\n";
   out += make_plan_function(plan, x07->stage_fns);

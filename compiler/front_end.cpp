@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <cstdio>
 #include <new>
 
@@ -12,6 +13,7 @@
 #include "compiler/brands.hpp"
 #include "compiler/json_source.hpp"
 #include "compiler/resolve_fns.hpp"
+#include "compiler/resolve_plugins.hpp"
 #include "compiler/x07/interp.hpp"
 #include "compiler/x07/module.hpp"
 #include "compiler/x07/program.hpp"
@@ -190,6 +192,14 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
     Plan plan = elaborate(checked, options.world, file_name);
     FnContext ctx(*program, entry, file, *pipe_root, base, diags);
     const auto sigs = resolve_fns(plan, ctx);
+    PluginResolveInput plugins;
+    plugins.arch_root = options.arch_root;
+    if (!plugins.arch_root) {
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(file, ec)) plugins.arch_root = dir_of(file_name);
+    }
+    plugins.lookup = options.plugin_lookup;
+    resolve_plugins(plan, plugins, ctx, diags);
     type_brands(plan, sigs, ctx);
     if (result.ok()) {
       if (!base.empty()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,12 @@ struct CompileOptions {
   std::string input = {};
   std::uint64_t fuel = kDefaultUserFnFuel;
   std::vector<NativeFn> native_fns = {};
+  // The arch root whose DIR/arch/stream/plugins/index.x07sp.json adds stream plugins to the
+  // embedded registry (spec §9.4). Absent: the pipe file's directory, when the file exists.
+  std::optional<std::string> arch_root = {};
+  // Plugin descriptors offered by export symbol, besides the built-ins (sluice --plugin, or a
+  // host's own): asked only for the export_symbol of a registry entry a pipe uses.
+  std::function<const x07_stream_xf_plugin_v1*(const std::string& export_symbol)> plugin_lookup = {};
 
   // Registers a host function. `fn.ctx` must outlive every plan compiled with these options.
   // A name already used by a module defn or the built-in library resolves to those first.

@@ -51,6 +51,7 @@ bool compile_shared_object(const std::string& file, const std::string& text, con
   std::vector<std::string> argv{tc.cxx};
   argv.insert(argv.end(), kSharedObjectFlags.begin(), kSharedObjectFlags.end());
   argv.push_back("-I" + tc.include_dir);
+  argv.push_back("-I" + tc.plugin_abi_include_dir);
   // Absolute, so that the compiler's messages name the file wherever sluice runs.
   argv.push_back(fs::absolute(file).string());
   argv.push_back("-o");

@@ -58,6 +58,43 @@ Json args_json(const PlanStage& st) {
 
 std::string id_of(const PlanStage& st) { return st.spec ? std::string(st.spec->id) : std::string("?"); }
 
+bool is_plugin(const PlanStage& st) { return !st.plugin.id.empty(); }
+
+// plugin_v1: the registry entry the id resolved to, and the cfg bytes handed to init.
+std::string plugin_text(const PlanStage& st) {
+  const PlanPlugin& p = st.plugin;
+  const PluginLimits& l = p.limits;
+  const ArgValue* cfg = st.arg("cfg");
+  return "   plugin " + p.id + ": symbol " + p.export_symbol + ", registry " + p.origin + " (spec " + p.spec_file +
+         "), abi " + std::to_string(l.abi_major) + ", state_bytes " + std::to_string(l.state_bytes) +
+         ", scratch_bytes " + std::to_string(l.scratch_bytes) + ", cfg.max_bytes " + std::to_string(l.cfg_max_bytes) +
+         ", canon_mode " + p.canon_mode + ", per step: " + std::to_string(l.max_out_bytes_per_step) + " bytes, " +
+         std::to_string(l.max_out_items_per_step) + " items, " + std::to_string(l.max_out_buf_bytes) +
+         " bytes per buffer; cfg bytes (" + std::to_string(cfg ? cfg->bytes.size() : 0) + ") hex:" +
+         to_hex(cfg ? cfg->bytes : std::string()) + (p.cfg_canon_ok ? "" : " (not canonical JSON: init returns ERR 111)") +
+         "\n";
+}
+
+Json plugin_json(const PlanStage& st) {
+  const PlanPlugin& p = st.plugin;
+  const PluginLimits& l = p.limits;
+  const ArgValue* cfg = st.arg("cfg");
+  return Json{{"plugin_id", p.id},
+              {"export_symbol", p.export_symbol},
+              {"registry", p.origin},
+              {"spec_file", p.spec_file},
+              {"abi_major", l.abi_major},
+              {"state_bytes", l.state_bytes},
+              {"scratch_bytes", l.scratch_bytes},
+              {"cfg_max_bytes", l.cfg_max_bytes},
+              {"canon_mode", p.canon_mode},
+              {"cfg_canon_ok", p.cfg_canon_ok},
+              {"limits", Json{{"max_out_bytes_per_step", l.max_out_bytes_per_step},
+                              {"max_out_items_per_step", l.max_out_items_per_step},
+                              {"max_out_buf_bytes", l.max_out_buf_bytes}}},
+              {"cfg_hex", to_hex(cfg ? cfg->bytes : std::string())}};
+}
+
 
 }  // namespace
 
@@ -79,6 +116,7 @@ std::string plan_to_text(const Plan& plan) {
     const PlanStage& st = plan.chain[i];
     out += std::to_string(i) + ": " + id_of(st) + args_text(st) + (st.inserted ? " (inserted)" : "") + "  [" +
            st.in_brand + " -> " + st.out_brand + "]\n";
+    if (is_plugin(st)) out += plugin_text(st);
   }
   out += "sink: ";
   if (plan.sink_u32frames) out += "std.stream.sink.u32frames_v1 > ";
@@ -112,6 +150,7 @@ std::string plan_to_json(const Plan& plan) {
                          {"out_brand", st.out_brand},
                          {"inserted", st.inserted},
                          {"pointer", st.pointer}});
+    if (is_plugin(st)) chain.back()["plugin"] = plugin_json(st);
   }
   j["chain"] = std::move(chain);
   // Only for plans whose values were computed from `input` (an entry module's lets, expr_v1).

@@ -45,12 +45,15 @@ Toolchain locate_toolchain(const std::string& cxx_override) {
     if (fs::exists(inc / "runtime" / "exe_main.hpp") && fs::exists(lib / "libsluice_runtime.a")) {
       t.installed = true;
       t.include_dir = inc.string();
-      t.libraries = {(lib / "libsluice_stdlib.a").string(), (lib / "libsluice_runtime.a").string()};
+      t.libraries = {(lib / "libsluice_plugins.a").string(), (lib / "libsluice_stdlib.a").string(),
+                     (lib / "libsluice_runtime.a").string()};
+      t.plugin_abi_include_dir = inc.string();
     }
   }
   if (!t.installed) {
     t.include_dir = SLUICE_SOURCE_INCLUDE_DIR;
-    t.libraries = {SLUICE_BUILD_STDLIB_LIB, SLUICE_BUILD_RUNTIME_LIB};
+    t.libraries = {SLUICE_BUILD_PLUGINS_LIB, SLUICE_BUILD_STDLIB_LIB, SLUICE_BUILD_RUNTIME_LIB};
+    t.plugin_abi_include_dir = std::string(SLUICE_SOURCE_INCLUDE_DIR) + "/plugins/include/sluice";
   }
   std::istringstream flags(SLUICE_EXE_LINK_FLAGS);
   for (std::string f; flags >> f;) t.link_flags.push_back(f);

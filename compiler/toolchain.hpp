@@ -16,6 +16,8 @@ struct Toolchain {
   std::string cxx;
   std::string include_dir;
   std::vector<std::string> libraries;  // static libraries, in link order
+  // The folder of x07_stream_xf_plugin_abi_v1.h (runtime/plugin_host.hpp includes it as X07 does).
+  std::string plugin_abi_include_dir;
   std::vector<std::string> link_flags;
   bool installed = false;
 };

@@ -186,6 +186,24 @@ constexpr StageSpec kXfRequireBrand{.id = "std.stream.xf.require_brand_v1",
     .cpp_config = "sluice::require_brand_config",
     .build_stage = build_stage<RequireBrand, require_brand_config>};
 
+// Spec §7.10: brands come from the registry entry (PlanStage::plugin), not from the descriptor.
+constexpr std::array kPluginFields{
+    FieldSpec{"id", FieldKind::kPluginId, true},
+    FieldSpec{"cfg", FieldKind::kExpr, true, INT32_MIN, 0, {}, ValueType::kBytes},
+    FieldSpec{"strict_brands", FieldKind::kPluginOpt, false, 0, 1},
+    FieldSpec{"strict_cfg_canon", FieldKind::kPluginOpt, false, 0, 1},
+};
+constexpr StageSpec kXfPlugin{.id = "std.stream.xf.plugin_v1",
+                              .kind = StageKind::kTransducer,
+                              .fields = kPluginFields,
+                              .flushable = true,
+                              .plugin_like = true,
+                              .summary = "a stream plugin called through the X07 plugin ABI v1, found in the registry",
+    .cpp_header = "stdlib/xf/plugin.hpp",
+    .cpp_type = "sluice::PluginStage",
+    .cpp_config = "sluice::plugin_config",
+    .build_stage = build_stage<PluginStage, plugin_config>};
+
 // ---- sinks ----
 constexpr std::array kSinkFields{kInBrand};
 constexpr StageSpec kSinkCollect{.id = "std.stream.sink.collect_bytes_v1",
@@ -261,10 +279,10 @@ constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_s
     .cpp_config = "sluice::write_stream_config",
     .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 
-constexpr std::array<const StageSpec*, 18> kAll{
+constexpr std::array<const StageSpec*, 19> kAll{
     &kSrcBytes,      &kSrcFsOpenRead, &kXfTake,        &kXfSplitLines,    &kXfFrame,
     &kXfDeframe,     &kXfJsonCanon,   &kXfMapBytes,    &kXfFilter,        &kXfMapInPlace,
-    &kXfRequireBrand,   &kSinkCollect,   &kSinkHash,        &kSinkNull,
+    &kXfRequireBrand, &kXfPlugin,   &kSinkCollect,   &kSinkHash,        &kSinkNull,
     &kSinkU32Frames, &kSinkWriteFile, &kSinkWriteStream, &kSinkWriteStreamHash,
 };
 
@@ -283,12 +301,11 @@ std::span<const StageSpec* const> all_stages() { return kAll; }
 namespace sluice {
 
 bool is_x07_stage_not_yet_supported(std::string_view id) {
-  static constexpr std::array<std::string_view, 13> kIds{
+  static constexpr std::array<std::string_view, 12> kIds{
       "std.stream.src.rr_send_v1",
       "std.stream.src.db_rows_doc_v1",
       "std.stream.src.net_tcp_read_stream_handle_v1",
       "std.stream.src.net_tcp_read_u32frames_v1",
-      "std.stream.xf.plugin_v1",
       "std.stream.xf.par_map_stream_v1",
       "std.stream.xf.par_map_stream_result_bytes_v1",
       "std.stream.xf.par_map_stream_unordered_v1",

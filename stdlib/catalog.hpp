@@ -39,6 +39,8 @@ enum class FieldKind : std::uint8_t {
   kFn,          // ["std.stream.fn_v1", "<fn symbol>"]; also accepted bare, without the key
                 // (map_bytes/filter/map_in_place: ["std.stream.xf.filter_v1", ["std.stream.fn_v1", f]])
   kSymbol,      // a bare symbol (require_brand_v1 brand, validator); stored as a word
+  kPluginId,    // plugin_v1 id: ["bytes.lit", id] or ["std.stream.expr_v1", ["bytes.lit", id]]; a word
+  kPluginOpt,   // a flag inside plugin_v1's ["opts_v1", [name, 0|1]...] (never a field of its own)
 };
 
 enum class WorldNeed : std::uint8_t {

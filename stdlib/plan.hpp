@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/bytes.hpp"
+#include "runtime/plugin_host.hpp"
 #include "runtime/world.hpp"
 #include "stdlib/catalog.hpp"
 #include "stdlib/user_fn.hpp"
@@ -30,6 +31,20 @@ struct PlanArg {
   bool defaulted = false;  // not written in the descriptor
 };
 
+// std.stream.xf.plugin_v1: the registry entry the id resolved to (spec §9.4), and the code.
+struct PlanPlugin {
+  std::string id;             // plugin_id
+  std::string export_symbol;  // the descriptor's C symbol
+  std::string origin;         // "embedded" or the registry index file
+  std::string spec_file;      // the spec file the limits come from
+  std::string canon_mode;     // none_v1 | canon_json_v1
+  PluginLimits limits;
+  bool cfg_canon_ok = true;   // false: canon_json_v1, strict_cfg_canon and a cfg not in RFC 8785 form
+  // The descriptor for the interpreter (a built-in or a loaded --plugin object); generated code
+  // refers to export_symbol instead.
+  const x07_stream_xf_plugin_v1* descriptor = nullptr;
+};
+
 struct PlanStage {
   const StageSpec* spec = nullptr;
   std::vector<PlanArg> args;  // positional first, then fields in catalog order
@@ -44,6 +59,7 @@ struct PlanStage {
   // Resolved by the front end (compiler/resolve_fns.cpp) to a handle into the x07 interpreter,
   // the built-in library or a host's native function.
   UserFn fn;
+  PlanPlugin plugin;  // plugin_v1 only
 
   [[nodiscard]] const ArgValue* arg(std::string_view name) const {
     for (const PlanArg& a : args)
@@ -113,6 +129,8 @@ struct Plan {
   // xxh64 of the program input (`input`) when an entry's lets or an expr_v1 read it: the plan's
   // values hold only for that input, so a compiled executable checks its --input against it.
   std::string input_digest;
+  // --plugin objects loaded for the interpreter; kept alive with the plan (plugin descriptors).
+  std::shared_ptr<const void> plugin_owner;
   // Keeps alive what the UserFn handles point into (the compiled modules); copies share it.
   std::shared_ptr<const void> user_fn_owner;
 };

@@ -47,6 +47,17 @@ DeframeConfig deframe_config(const Plan& plan, std::size_t index) {
   return cfg;
 }
 
+PluginStageConfig plugin_config(const Plan& plan, std::size_t index) {
+  const PlanStage& s = plan.chain[index];
+  PluginStageConfig cfg;
+  cfg.descriptor = s.plugin.descriptor;
+  cfg.limits = s.plugin.limits;
+  cfg.cfg = s.bytes_arg("cfg");
+  cfg.cfg_canon_ok = s.plugin.cfg_canon_ok;
+  cfg.stage_idx = static_cast<std::uint32_t>(index);
+  return cfg;
+}
+
 JsonCanonConfig json_canon_config(const Plan& plan, std::size_t index) {
   const PlanStage& s = plan.chain[index];
   JsonCanonConfig cfg;

@@ -16,6 +16,7 @@
 #include "compiler/front_end.hpp"
 #include "compiler/interpret.hpp"
 #include "compiler/native_modules.hpp"
+#include "compiler/plugin_files.hpp"
 #include "compiler/plan_print.hpp"
 #include "runtime/codes.hpp"
 #include "runtime/result_doc.hpp"
@@ -49,9 +50,18 @@ std::vector<std::string> g_module_files;
 std::vector<std::string> g_native_module_files;
 std::vector<NativeFn> g_native_fns;
 std::string g_input_file;
+// --arch-root: where the stream plugin registry is (DIR/arch/stream/plugins/); default: the pipe
+// file's directory. It adds to the embedded registry of built-in plugins.
+std::string g_arch_root;
+// --plugin: C/C++ sources, objects or archives defining stream plugin descriptors; loaded once.
+std::vector<std::string> g_plugin_files;
+std::vector<void*> g_plugin_handles;
 
 CompileOptions compile_options(World world) {
   CompileOptions o{.world = world};
+  if (!g_arch_root.empty()) o.arch_root = g_arch_root;
+  if (!g_plugin_handles.empty())
+    o.plugin_lookup = [](const std::string& symbol) { return find_plugin_symbol(g_plugin_handles, symbol); };
   o.module_files = g_module_files;
   o.native_fns = g_native_fns;
   if (!g_input_file.empty()) {
@@ -212,6 +222,8 @@ int main(int argc, char** argv) {
   check->add_option("PIPE", check_files, "pipe descriptor files (JSON)")->required()->check(CLI::ExistingFile);
   check->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   check->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
+  check->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
+  check->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
   check->add_option("--world", check_world, world_help);
   check->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
   check->add_option("--format", check_format, "text (default) or json (an array of diagnostics)")
@@ -225,6 +237,8 @@ int main(int argc, char** argv) {
   run->add_option("--input", g_input_file, "the bytes an entry-module pipe sees as `input` (default: empty)")->check(CLI::ExistingFile);
   run->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   run->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
+  run->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
+  run->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
   run->add_option("--world", run_world, world_help);
   run->add_option("--root", run_root, "directory fs paths are relative to (default: .); sandboxed except in run-os")
       ->check(CLI::ExistingDirectory);
@@ -248,6 +262,8 @@ int main(int argc, char** argv) {
   plan->add_option("PIPE", plan_file, "pipe descriptor file (JSON)")->required();
   plan->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   plan->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
+  plan->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
+  plan->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
   plan->add_option("--world", plan_world, world_help);
   plan->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
   plan->add_option("--format", plan_format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
@@ -257,6 +273,8 @@ int main(int argc, char** argv) {
   emit->add_option("PIPE", emit_file, "pipe descriptor file (JSON)")->required();
   emit->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   emit->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
+  emit->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
+  emit->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
   emit->add_option("--world", emit_world, world_help);
   emit->add_option("-o,--output", emit_output, "output file (default: stdout)");
   emit->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
@@ -269,6 +287,8 @@ int main(int argc, char** argv) {
   build->add_option("-o,--output", build_opts.output, "the executable to write")->required();
   build->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
   build->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
+  build->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
+  build->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
   build->add_option("--world", build_world, world_help + "; fixed at build time");
   build->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty); "
                     "the executable then requires the same --input when they read it")->check(CLI::ExistingFile);
@@ -304,6 +324,14 @@ int main(int argc, char** argv) {
     if (building) native_options = NativeModuleOptions{.cxx = build_opts.cxx, .cache_dir = build_opts.cache_dir};
     if (!load_native_modules_or_report(native_options, building && build_verbose))
       return building ? kExitBuildFailed : kExitRejected;
+    if (!g_plugin_files.empty()) {
+      PluginFilesLoad loaded = load_plugin_files(g_plugin_files, native_options.cxx, native_options.cache_dir);
+      if (!loaded.ok) {
+        std::cerr << "sluice: " << loaded.message << (loaded.message.ends_with('\n') ? "" : "\n");
+        return building ? kExitBuildFailed : kExitRejected;
+      }
+      g_plugin_handles = std::move(loaded.handles);
+    }
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
@@ -311,6 +339,7 @@ int main(int argc, char** argv) {
     if (*build) {
       build_opts.use_cache = !build_no_cache;
       build_opts.native_modules = g_native_module_files;
+      build_opts.plugin_files = g_plugin_files;
       return cmd_build(build_file, build_world, build_opts, build_verbose);
     }
   } catch (const std::bad_alloc&) {

@@ -60,4 +60,15 @@ cp -r "$src/examples/branded_events.json" "$src/examples/brandlab" "$tmp/x07/"
 cp "$src/examples/data/messages.u32" "$tmp/x07/"
 (cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" build x07/branded_events.json -o "$tmp/branded_exe")
 "$tmp/branded_exe" --root "$tmp/x07" --emit doc | cmp - <("$sluice" run "$tmp/x07/branded_events.json" --root "$tmp/x07" --emit doc)
+# A user stream plugin (plugins/examples/upper_ascii, a C file against the installed ABI header)
+# runs and builds from the prefix with the same doc; a built-in plugin id builds too.
+cp -r "$src/plugins/examples/upper_ascii" "$tmp/upper"
+(cd "$tmp/upper" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" build shout_lines.json -o "$tmp/shout_exe" \
+  --plugin upper_ascii.c)
+"$tmp/shout_exe" --emit doc | cmp - <(cd "$tmp/upper" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" run \
+  shout_lines.json --plugin upper_ascii.c --emit doc)
+test -f "$prefix/include/sluice/x07_stream_xf_plugin_abi_v1.h"
+(cd "$tmp" && SLUICE_CACHE_DIR="$tmp/cache" "$prefix/bin/sluice" build "$src/tests/cases/stream_plugins_emit_view_v1.json" \
+  --world solve-pure -o "$tmp/view_exe")
+"$tmp/view_exe" --emit doc | cmp - <("$sluice" run "$src/tests/cases/stream_plugins_emit_view_v1.json" --world solve-pure --emit doc)
 echo "install + embed OK"
