@@ -38,7 +38,7 @@ constexpr PluginLimits kLimits{1, 16, 0, 4, 64, 8, 16};
 
 }  // namespace
 
-TEST_CASE("plugin host: kind-1 views are the input bytes themselves; alloc buffers are new bytes") {
+TEST_CASE("plugin host: kind-1 views are the input bytes themselves and alloc buffers are new bytes") {
   const auto d = descriptor(view_and_copy);
   PluginHost host(&d, kLimits, {}, true);
   REQUIRE(host.init().ok());

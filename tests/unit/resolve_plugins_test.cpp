@@ -17,7 +17,7 @@ std::string pipe_with(const std::string& id) {
 }
 }  // namespace
 
-TEST_CASE("resolve plugins: built-in ids need no arch root; others do") {
+TEST_CASE("resolve plugins: built-in ids need no arch root, others do") {
   const CompileResult ok = compile_pipe_text(pipe_with("xf.frame_u32le_v1"), "<text>", CompileOptions{});
   REQUIRE(ok.ok());
   const PlanStage& st = ok.plan->chain.at(0);
