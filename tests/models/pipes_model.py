@@ -534,6 +534,7 @@ X07_CASES = {
     "natives": map_stage("diff.m_natives"),
     "input": map_stage("diff.m_input"),
     "views": map_stage("diff.m_views"),
+    "borrows": map_stage("diff.m_borrows"),
     "filter": ["std.stream.xf.filter_v1", ["std.stream.fn_v1", "diff.f_odd"]],
     "validator": ["std.stream.xf.require_brand_v1", ["brand", "diff.no_x_v1"], ["validator", "diff.v_no_x"]],
     "in_place": ["std.stream.xf.map_in_place_buf_v1", ["std.stream.fn_v1", "diff.mip_twice"], ["scratch_cap_bytes", 30]],
