@@ -229,9 +229,17 @@ class StageChecker {
           continue;
         }
       }
-      // plugin_v1: ["opts_v1", ["strict_brands", 0|1], ["strict_cfg_canon", 0|1]] (spec §7.10).
+      // plugin_v1: the field opts_v1 holds the form ["opts_v1", ["strict_brands", 0|1],
+      // ["strict_cfg_canon", 0|1]] (spec §7.10; X07 reads the field's value as that form).
       if (item.is_form("opts_v1") && has_plugin_opts(spec)) {
-        check_plugin_opts(spec, item, ip, st, seen);
+        if (item.items.size() != 2 || !item.items[1].is_form("opts_v1")) {
+          ctx_.report(DiagId::kFieldShape, item, ip,
+                      id + " field opts_v1 must be [\"opts_v1\", [\"opts_v1\", [\"strict_brands\", 0|1], ...]], found " +
+                          describe_json(item),
+                      "the value is itself an opts_v1 form: [\"opts_v1\", [\"opts_v1\", [\"strict_cfg_canon\", 0]]]");
+          continue;
+        }
+        check_plugin_opts(spec, item.items[1], json_pointer_append(ip, 1), st, seen);
         continue;
       }
       if (!item.is_array() || item.items.size() != 2 || !item.items[0].is_string()) {

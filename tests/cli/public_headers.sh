@@ -16,7 +16,7 @@ cc=${CC:-cc}
 
 mapfile -t public < <(find "$prefix/include/sluice" -maxdepth 1 -type f \( -name '*.hpp' -o -name '*.h' \) -printf '%f\n' | sort)
 [ "${#public[@]}" -ge 2 ] || { echo "no public headers installed"; exit 1; }
-for h in sluice.hpp sluice.h; do
+for h in sluice.hpp sluice.h x07_stream_xf_plugin_abi_v1.h; do
   printf '%s\n' "${public[@]}" | grep -qx "$h" || { echo "missing public header $h"; exit 1; }
 done
 
@@ -47,7 +47,7 @@ for h in "${public[@]}"; do
 done
 
 # 3. A host with only -I PREFIX/include, linked against the installed libraries.
-libs=("$prefix"/lib*/libsluice_compiler.a "$prefix"/lib*/libsluice_stdlib.a "$prefix"/lib*/libsluice_runtime.a)
+libs=("$prefix"/lib*/libsluice_compiler.a "$prefix"/lib*/libsluice_plugins.a "$prefix"/lib*/libsluice_stdlib.a "$prefix"/lib*/libsluice_runtime.a)
 "$cxx" -std=c++20 -Wall -Wextra -Werror -O1 -I "$prefix/include" "$src/tests/hosts/public_api_host.cpp" \
   -o "$tmp/host" "${libs[@]}" -lxxhash -ldl
 out=$("$tmp/host")

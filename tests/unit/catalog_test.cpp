@@ -73,7 +73,8 @@ TEST_CASE("catalog: every stage has a definition in schemas/pipe.schema.json wit
         if (c.contains("contains")) required.insert(c["contains"]["prefixItems"][0]["const"].get<std::string>());
     for (const sluice::FieldSpec& f : spec->fields) {
       CAPTURE(f.name);
-      CHECK(kv.count(std::string(f.name)) == 1);
+      // plugin_v1's options live inside its opts_v1 field (spec §7.10), not as fields of their own.
+      CHECK(kv.count(f.kind == sluice::FieldKind::kPluginOpt ? std::string("opts_v1") : std::string(f.name)) == 1);
       if (f.kind == sluice::FieldKind::kFn) CHECK(kv.count("std.stream.fn_v1") == 1);  // the bare form
       if (f.required && f.kind != sluice::FieldKind::kFn) CHECK(required.count(std::string(f.name)) == 1);
     }
@@ -81,7 +82,8 @@ TEST_CASE("catalog: every stage has a definition in schemas/pipe.schema.json wit
     for (const std::string& name : kv) {
       CAPTURE(name);
       bool known = name == "std.stream.fn_v1";
-      for (const sluice::FieldSpec& f : spec->fields) known = known || f.name == name;
+      for (const sluice::FieldSpec& f : spec->fields)
+        known = known || f.name == name || (name == "opts_v1" && f.kind == sluice::FieldKind::kPluginOpt);
       CHECK(known);
     }
   }
