@@ -131,12 +131,12 @@ TEST_CASE("fail cases: every diagnostic code that a descriptor can trigger has a
   }
   // Not about a descriptor: an unreadable file (check_descriptor_test) and an internal failure
   // (out of memory or a bug; no input can trigger it).
-  // The plugin registry's own files, a --plugin file, and a pipe compiled without a file (no
-  // arch root): tests/cli/plugin_registry.sh and tests/unit/resolve_plugins_test.cpp.
+  // The plugin registry's own files and a pipe compiled without a file (no
+  // arch root): tests/cli/plugins.sh and tests/unit/resolve_plugins_test.cpp.
   const std::set<std::string> not_from_descriptors{
       "E_PIPE_FILE_UNREADABLE", "E_PIPE_INTERNAL", "E_PIPE_PLUGIN_NEEDS_ARCH_ROOT", "E_PIPE_PLUGIN_SYMBOL_MISSING",
       "E_PIPE_PLUGIN_REGISTRY", "E_PIPE_PLUGIN_INDEX_NOT_SORTED", "E_PIPE_PLUGIN_DUPLICATE", "E_PIPE_PLUGIN_SPEC_MISSING",
-      "E_PIPE_PLUGIN_SPEC_MISMATCH", "E_PIPE_PLUGIN_EMBEDDED_CONFLICT", "E_PIPE_PLUGIN_FILE"};
+      "E_PIPE_PLUGIN_SPEC_MISMATCH", "E_PIPE_PLUGIN_EMBEDDED_CONFLICT"};
   for (const DiagInfo& info : all_diag_infos()) {
     const std::string code(info.code);
     if (not_from_descriptors.count(code)) continue;
