@@ -44,7 +44,7 @@ src=
 for a in "$@"; do case $a in *pipeline.cpp) src=$a ;; esac; done
 [ -n "$src" ] || exec "${REAL_CXX:-c++}" "$@"
 before=$(stat -c '%i %y %s' "$src")
-sleep 1
+sleep 2
 "${REAL_CXX:-c++}" "$@" || exit $?
 after=$(stat -c '%i %y %s' "$src" 2>/dev/null || echo removed)
 [ "$before" = "$after" ] || { echo "watch-cxx: $src changed while it was compiled: $before -> $after" >&2; exit 1; }
@@ -55,7 +55,10 @@ export REAL_CXX=${CXX:-c++}
 # 8 builds of the same pipe at once: through watch-cxx, then with the compiler itself.
 "$sluice" run same.json --emit doc >same.doc
 cmds=()
-for i in 0 1 2 3 4 5 6 7; do cmds+=("'$sluice' build same.json --cxx '$tmp/watch-cxx' -o watched_exe.$i"); done
+# Started 0.3 s apart, so that each build writes its source while the first ones are compiling.
+for i in 0 1 2 3 4 5 6 7; do
+  cmds+=("sleep $((i * 3 / 10)).$((i * 3 % 10)); '$sluice' build same.json --cxx '$tmp/watch-cxx' -o watched_exe.$i")
+done
 run_all "${cmds[@]}"
 for i in 0 1 2 3 4 5 6 7; do ./watched_exe.$i --emit doc | cmp - same.doc; done
 cmds=()
