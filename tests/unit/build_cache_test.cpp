@@ -84,11 +84,17 @@ TEST_CASE("build_cache: the sweep removes the work of processes that are gone, a
   ::waitpid(child, &status, 0);
   // Named as this host's work is, with the dead pid.
   const std::string live_name = fs::path(live->dir()).filename().string();
-  const std::string self = "-" + std::to_string(::getpid()) + "-";
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) about "-" + std::string&&.
+  std::string self(1, '-');
+  self += std::to_string(::getpid());
+  self += '-';
   const std::size_t at = live_name.find(self);
   REQUIRE(at != std::string::npos);
-  const std::string dead_name = live_name.substr(0, at) + "-" + std::to_string(child) + "-" +
-                                live_name.substr(at + self.size());
+  std::string dead_name = live_name.substr(0, at);
+  dead_name += '-';
+  dead_name += std::to_string(child);
+  dead_name += '-';
+  dead_name += live_name.substr(at + self.size());
   fs::create_directories(root + "/" + dead_name + "/sub");
   write_file(root + "/" + dead_name + "/sub/pipeline", "broken");
   fs::create_directories(root + "/0123456789abcdef");  // an entry: never swept
