@@ -111,8 +111,9 @@ rm -rf "$cache"
 "$sluice" build same.json -o first_exe
 entry=$(ls "$cache")
 rm -rf "${cache:?}/$entry"
-sleep 30 & dead=$!
-kill "$dead"; wait "$dead" 2>/dev/null || true
+# The pid of a process that has exited. (Not `sleep & kill`: a kill that lands before the child
+# has exec'd runs this script's EXIT trap in the child, which removes $tmp.)
+dead=$(bash -c 'echo $$')
 stale="$cache/.work-$(hostname | tr -- '-/' '__')-$dead-1.0-$entry"
 mkdir -p "$stale"
 printf 'broken' >"$stale/pipeline"; chmod +x "$stale/pipeline"
