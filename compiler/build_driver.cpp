@@ -2,9 +2,9 @@
 #include "compiler/plugin_files.hpp"
 
 #include <filesystem>
+#include <optional>
 
-#include <unistd.h>
-
+#include "compiler/build_cache.hpp"
 #include "compiler/emit_cpp.hpp"
 #include "runtime/plan_hash.hpp"
 
@@ -24,11 +24,10 @@ std::string compiler_failed(const Captured& c, const std::string& command) {
   return "the C++ compiler failed (exit " + std::to_string(c.status) + "):\n" + command + "\n" + c.output;
 }
 
-// Compiles native module `index` to `object` (through a temporary file and a rename, so the cache
-// never holds a partial object). On failure `message` has the compiler's output.
+// Compiles native module `index` to `object` (in the build's private work directory). On failure
+// `message` has the compiler's output.
 bool compile_native_object(const Toolchain& tc, const BuildOptions& options, std::size_t index, const fs::path& object,
                            std::string& command, std::string& message) {
-  const std::string tmp = temp_path_beside(object.string());
   std::vector<std::string> argv{tc.cxx};
   argv.insert(argv.end(), kCompileFlags.begin(), kCompileFlags.end());
   argv.insert(argv.end(), options.extra_flags.begin(), options.extra_flags.end());
@@ -38,19 +37,11 @@ bool compile_native_object(const Toolchain& tc, const BuildOptions& options, std
   argv.push_back("-c");
   argv.push_back(fs::absolute(options.native_modules[index]).string());
   argv.push_back("-o");
-  argv.push_back(tmp);
+  argv.push_back(object.string());
   command += command_text(argv) + "\n  ";
   const Captured compiled = run_capture(argv);
-  std::error_code ec;
   if (compiled.exec_errno != 0 || compiled.status != 0) {
-    fs::remove(tmp, ec);
     message = "native module " + options.native_modules[index] + ": " + compiler_failed(compiled, command_text(argv));
-    return false;
-  }
-  fs::rename(tmp, object, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    message = "cannot store the build in the cache: " + ec.message();
     return false;
   }
   return true;
@@ -73,7 +64,9 @@ BuildResult build_executable(const Plan& plan, const BuildOptions& options) {
 
   const std::optional<std::string> version = compiler_version(tc.cxx, r.message);
   if (!version) return r;
-  std::string key_text = cpp + "\n" + tc.cxx + "\n" + *version + "\n" + tc.include_dir + "\n";
+  // The layout line keeps entries of older sluice versions (which could be left half-made) from
+  // ever matching a key of this one.
+  std::string key_text = std::string(kCacheLayout) + "\n" + cpp + "\n" + tc.cxx + "\n" + *version + "\n" + tc.include_dir + "\n";
   for (const std::string& f : kCompileFlags) key_text += f + " ";
   for (const std::string& f : options.extra_flags) key_text += f + " ";
   for (const std::string& f : tc.link_flags) key_text += f + " ";
@@ -94,33 +87,31 @@ BuildResult build_executable(const Plan& plan, const BuildOptions& options) {
   }
   const std::string key = xxh64_hex(key_text);
 
-  const fs::path entry = fs::path(cache_root(options.cache_dir)) / key;
+  const std::string root = cache_root(options.cache_dir);
+  const fs::path entry = fs::path(root) / key;
   r.cache_entry = entry.string();
-  const fs::path cached_exe = entry / "pipeline";
   std::error_code ec;
-  if (options.use_cache && fs::exists(cached_exe, ec)) {
+  // An entry that exists is complete (compiler/build_cache.hpp): it is only ever made by renaming
+  // a finished work directory.
+  if (options.use_cache && fs::exists(entry / "pipeline", ec)) {
     r.cache_hit = true;
-    r.ok = install_atomically(cached_exe, options.output, r.message);
+    r.ok = install_atomically((entry / "pipeline").string(), options.output, r.message);
     return r;
   }
-  fs::create_directories(entry, ec);
-  if (ec) {
-    r.message = "cannot create the build cache " + entry.string() + ": " + ec.message();
-    return r;
-  }
+  sweep_abandoned_work(root);
+  std::optional<CacheWork> work = CacheWork::open(root, key, r.message);
+  if (!work) return r;
+  const fs::path dir = work->dir();
 
   std::vector<std::string> objects;
   for (std::size_t i = 0; i < options.native_modules.size(); ++i) {
-    const fs::path object = entry / ("native_module_" + std::to_string(i) + ".o");
-    if (!(options.use_cache && fs::exists(object, ec)) &&
-        !compile_native_object(tc, options, i, object, r.command, r.message))
-      return r;
+    const fs::path object = dir / ("native_module_" + std::to_string(i) + ".o");
+    if (!compile_native_object(tc, options, i, object, r.command, r.message)) return r;
     objects.push_back(object.string());
   }
 
-  const fs::path source = entry / "pipeline.cpp";
-  const std::string tmp_exe = temp_path_beside(cached_exe.string());
-  if (!write_whole(source, cpp)) {
+  const fs::path source = dir / "pipeline.cpp";
+  if (!write_whole(source.string(), cpp)) {
     r.message = "cannot write " + source.string();
     return r;
   }
@@ -136,23 +127,24 @@ BuildResult build_executable(const Plan& plan, const BuildOptions& options) {
     argv.insert(argv.end(), a.begin(), a.end());
   }
   argv.push_back("-o");
-  argv.push_back(tmp_exe);
+  argv.push_back((dir / "pipeline").string());
   argv.insert(argv.end(), tc.libraries.begin(), tc.libraries.end());
   argv.insert(argv.end(), tc.link_flags.begin(), tc.link_flags.end());
   r.command += command_text(argv);
 
   const Captured compiled = run_capture(argv);
   if (compiled.exec_errno != 0 || compiled.status != 0) {
-    fs::remove(tmp_exe, ec);
     r.message = compiler_failed(compiled, command_text(argv));
     return r;
   }
-  fs::rename(tmp_exe, cached_exe, ec);
-  if (ec) {
-    r.message = "cannot store the build in the cache: " + ec.message();
+  // With --no-cache an entry may already be there: the fresh executable is installed from the
+  // work directory, and the entry is left as it is (it is complete too).
+  if (!options.use_cache && fs::exists(entry / "pipeline", ec)) {
+    r.ok = install_atomically((dir / "pipeline").string(), options.output, r.message);
     return r;
   }
-  r.ok = install_atomically(cached_exe, options.output, r.message);
+  if (!work->publish(r.message)) return r;
+  r.ok = install_atomically((entry / "pipeline").string(), options.output, r.message);
   return r;
 }
 

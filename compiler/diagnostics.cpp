@@ -74,4 +74,14 @@ std::string diagnostics_to_json(std::span<const Diagnostic> diagnostics) {
   return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+DiagId json_error_diag(JsonErrorKind kind) {
+  switch (kind) {
+    case JsonErrorKind::kSyntax: return DiagId::kJsonSyntax;
+    case JsonErrorKind::kEncoding: return DiagId::kJsonEncoding;
+    case JsonErrorKind::kTooDeep: return DiagId::kJsonTooDeep;
+    case JsonErrorKind::kTooLarge: return DiagId::kJsonTooLarge;
+  }
+  return DiagId::kJsonSyntax;
+}
+
 }  // namespace sluice

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/json_source.hpp"
+
 namespace sluice {
 
 enum class Severity : std::uint8_t { kError, kWarning };
@@ -47,6 +49,9 @@ Diagnostic make_diagnostic(DiagId id, std::string file, int line, int column, st
                            std::string message, std::string hint = {});
 
 bool has_errors(std::span<const Diagnostic> diagnostics);
+
+// The diagnostic of a JSON parse error, for a pipe file and a module file alike.
+DiagId json_error_diag(JsonErrorKind kind);
 
 // `file:line:col: error[CODE]: message (at /pointer)` and, when there is a hint, a second line
 // `  hint: ...`. No trailing newline. line:col is left out when line is 0, the pointer when empty.

@@ -22,15 +22,6 @@
 namespace sluice {
 namespace {
 
-DiagId json_error_diag(JsonErrorKind kind) {
-  switch (kind) {
-    case JsonErrorKind::kSyntax: return DiagId::kJsonSyntax;
-    case JsonErrorKind::kEncoding: return DiagId::kJsonEncoding;
-    case JsonErrorKind::kTooDeep: return DiagId::kJsonTooDeep;
-  }
-  return DiagId::kJsonSyntax;
-}
-
 std::string dir_of(std::string_view file) {
   const auto slash = file.rfind('/');
   return slash == std::string_view::npos ? std::string(".") : std::string(file.substr(0, slash == 0 ? 1 : slash));

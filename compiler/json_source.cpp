@@ -400,6 +400,11 @@ class Parser {
                 "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
 
+  bool too_large(const char* what) {
+    return fail(JsonErrorKind::kTooLarge, pos_,
+                std::string("JSON ") + what + " of more than " + std::to_string(kMaxJsonItems) + " elements");
+  }
+
   bool parse_array(JsonNode& out, int depth) {
     out.kind = JsonKind::kArray;
     if (!enter(depth)) return false;
@@ -411,6 +416,7 @@ class Parser {
     }
     std::string_view expected = "expected a value or ']' after '['";
     while (true) {
+      if (out.items.size() == kMaxJsonItems) return too_large("array");
       JsonNode& item = out.items.emplace_back();
       if (!parse_value(item, depth, expected)) return false;
       skip_ws();
@@ -440,6 +446,7 @@ class Parser {
     std::string expected = "expected a string key or '}' after '{'";
     while (true) {
       if (at_end() || peek() != '"') return fail_found(expected);
+      if (out.members.size() == kMaxJsonItems) return too_large("object");
       JsonMember& m = out.members.emplace_back();
       m.key_pos = pos_at(pos_);
       if (!parse_string(m.key)) return false;

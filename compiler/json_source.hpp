@@ -18,6 +18,12 @@ namespace sluice {
 // thread stacks. A deeper input is a diagnostic, never a stack overflow.
 inline constexpr int kMaxJsonDepth = 512;
 
+// Element limit of one array or object. Each element costs about 140 bytes of JsonNode against
+// as little as 2 bytes of text, so it is what keeps a descriptor bomb (a chain of 10^6 stages,
+// 10^6 cfg keys) from taking 30 times its size in memory; 262,144 leaves room for a module of
+// 10^5 functions and far more than any real pipe (docs/reliability-builds.md).
+inline constexpr std::size_t kMaxJsonItems = std::size_t{1} << 18;
+
 // Where a node starts. line and column are 1-based. column counts Unicode code points from the
 // start of the line (UTF-8 lead bytes, so a tab or an 'é' is one column), which is what editors
 // show; offset is the byte offset into the text. Only '\n' starts a new line ("\r\n" works too).
@@ -66,6 +72,7 @@ enum class JsonErrorKind : std::uint8_t {
   kSyntax,    // not JSON: a token where another was expected
   kEncoding,  // invalid UTF-8 bytes, or a \u escape that leaves a lone surrogate
   kTooDeep,   // nesting deeper than kMaxJsonDepth
+  kTooLarge,  // an array or object of more than kMaxJsonItems elements
 };
 
 struct JsonError {

@@ -2,10 +2,12 @@
 
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <dlfcn.h>
 
+#include "compiler/build_cache.hpp"
 #include "compiler/toolchain.hpp"
 #include "runtime/plan_hash.hpp"
 #include "stdlib/native_module.hpp"
@@ -39,12 +41,14 @@ bool valid_sig(UserFnSig sig) {
 bool compile_shared_object(const std::string& file, const std::string& text, const Toolchain& tc,
                            const std::string& version, const NativeModuleOptions& options, LoadedNativeModule& out,
                            std::string& message) {
-  std::string key_text = "native module shared object\n" + text + "\n" + tc.cxx + "\n" + version + "\n" +
+  std::string key_text = std::string(kCacheLayout) + "\nnative module shared object\n" + text + "\n" + tc.cxx + "\n" + version + "\n" +
                          tc.include_dir + "\n";
   for (const std::string& f : kSharedObjectFlags) key_text += f + " ";
   // The sluice headers a module includes (the ABI, UserFnIo, ByteView) may change under it.
   key_text += "\n" + header_identities(tc.include_dir);
-  const fs::path entry = fs::path(cache_root(options.cache_dir)) / xxh64_hex(key_text);
+  const std::string root = cache_root(options.cache_dir);
+  const std::string key = xxh64_hex(key_text);
+  const fs::path entry = fs::path(root) / key;
   const fs::path shared_object = entry / "native_module.so";
   out.shared_object = shared_object.string();
 
@@ -56,35 +60,26 @@ bool compile_shared_object(const std::string& file, const std::string& text, con
   argv.push_back(fs::absolute(file).string());
   argv.push_back("-o");
   std::error_code ec;
+  // An entry that exists is complete: it is only made by renaming a finished work directory
+  // (compiler/build_cache.hpp), so a concurrent run never loads a partial object, and a failed
+  // or killed compile leaves nothing a later run trusts.
   if (fs::exists(shared_object, ec)) {
     argv.push_back(shared_object.string());
     out.command = command_text(argv);
     return true;
   }
-  fs::create_directories(entry, ec);
-  if (ec) {
-    message = "cannot create the build cache " + entry.string() + ": " + ec.message();
-    return false;
-  }
-  // Compiled beside its place and renamed: a concurrent run never loads a partial object, and a
-  // failed compile leaves nothing behind.
-  const std::string tmp = temp_path_beside(shared_object.string());
-  argv.push_back(tmp);
+  sweep_abandoned_work(root);
+  std::optional<CacheWork> work = CacheWork::open(root, key, message);
+  if (!work) return false;
+  argv.push_back((fs::path(work->dir()) / "native_module.so").string());
   out.command = command_text(argv);
   const Captured compiled = run_capture(argv);
   if (compiled.exec_errno != 0 || compiled.status != 0) {
-    fs::remove(tmp, ec);
-    fs::remove(entry, ec);  // only when empty: another process may have finished it meanwhile
     message = "the C++ compiler failed (exit " + std::to_string(compiled.status) + "):\n" + out.command + "\n" +
               compiled.output;
     return false;
   }
-  fs::rename(tmp, shared_object, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    message = "cannot store " + shared_object.string() + " in the build cache: " + ec.message();
-    return false;
-  }
+  if (!work->publish(message)) return false;
   out.compiled = true;
   return true;
 }

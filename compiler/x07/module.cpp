@@ -150,7 +150,7 @@ class ModuleReader {
         }
         for (std::size_t k = 0; k < names->items.size(); ++k)
           if (name_ok(&names->items[k], dp + "/names/" + std::to_string(k), "an exported name"))
-            m_.exports.push_back(names->items[k].text);
+            m_.add_export(names->items[k].text);
       } else if (kind->text == "defn") {
         read_defn(d, dp);
       } else {
@@ -230,7 +230,7 @@ class ModuleReader {
       report(DiagId::kModule, d, dp, "defn " + fn.name + " needs a body");
       ok = false;
     }
-    if (ok) m_.fns.push_back(std::move(fn));
+    if (ok) m_.add_fn(std::move(fn));
   }
 
   static bool is_local_name(const std::string& s) {
@@ -269,15 +269,20 @@ class ModuleReader {
 }  // namespace
 
 const FnDecl* Module::find_fn(std::string_view name) const {
-  for (const FnDecl& f : fns)
-    if (f.name == name) return &f;
-  return nullptr;
+  const auto it = fn_index.find(std::string(name));
+  return it == fn_index.end() ? nullptr : &fns[it->second];
 }
 
-bool Module::exports_fn(std::string_view name) const {
-  for (const std::string& e : exports)
-    if (e == name) return true;
-  return false;
+bool Module::exports_fn(std::string_view name) const { return export_set.count(std::string(name)) != 0; }
+
+void Module::add_fn(FnDecl fn) {
+  fn_index.emplace(fn.name, fns.size());
+  fns.push_back(std::move(fn));
+}
+
+void Module::add_export(std::string name) {
+  export_set.insert(name);
+  exports.push_back(std::move(name));
 }
 
 bool is_accepted_schema_version(std::string_view v) {
@@ -321,8 +326,8 @@ std::unique_ptr<Module> load_module_file(const std::string& path, std::vector<Di
   std::fclose(f);
   JsonParseResult parsed = parse_json(text);
   if (parsed.error) {
-    out.push_back(make_diagnostic(DiagId::kJsonSyntax, path, parsed.error->pos.line, parsed.error->pos.column, "",
-                                  parsed.error->message));
+    out.push_back(make_diagnostic(json_error_diag(parsed.error->kind), path, parsed.error->pos.line,
+                                  parsed.error->pos.column, "", parsed.error->message));
     return nullptr;
   }
   return read_module(std::move(*parsed.root), path, out);

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "compiler/diagnostics.hpp"
@@ -42,12 +44,18 @@ struct Module {
   std::vector<std::string> imports;
   std::vector<std::string> exports;
   std::vector<FnDecl> fns;
+  // Indexes of `fns` (by name) and `exports`, kept by add_fn/add_export: a module of 10^5
+  // functions must not take 10^10 string compares to check (docs/reliability-builds.md).
+  std::unordered_map<std::string, std::size_t> fn_index;
+  std::unordered_set<std::string> export_set;
   std::map<std::string, BrandEntry> brands;  // meta.brands_v1
   const JsonNode* solve = nullptr;          // entry only
   JsonNode root;                             // owns every node the pointers above name
 
   [[nodiscard]] const FnDecl* find_fn(std::string_view name) const;
   [[nodiscard]] bool exports_fn(std::string_view name) const;
+  void add_fn(FnDecl fn);
+  void add_export(std::string name);
 };
 
 // The schema versions accepted (x07.x07ast@0.3.0 … @0.9.0), treated alike.

@@ -229,6 +229,24 @@ TEST_CASE("json_source: nesting deeper than the limit is an error, not a stack o
   CHECK(parse_err(objects).kind == JsonErrorKind::kTooDeep);
 }
 
+TEST_CASE("json_source: an array or object past the element limit is an error, not a memory bomb") {
+  const auto list = [](std::size_t n, const char* open, const char* item, const char* close) {
+    std::string s = open;
+    for (std::size_t i = 0; i < n; ++i) s += (i ? "," : "") + std::string(item);
+    return s + close;
+  };
+  const JsonParseResult at_limit = parse_json(list(kMaxJsonItems, "[", "0", "]"));
+  REQUIRE(at_limit.root);
+  CHECK(at_limit.root->items.size() == kMaxJsonItems);
+  const JsonError e = parse_err(list(kMaxJsonItems + 1, "[", "0", "]"));
+  CHECK(e.kind == JsonErrorKind::kTooLarge);
+  CHECK(e.message == "JSON array of more than 262144 elements");
+  CHECK(e.pos.offset == 2 * kMaxJsonItems + 1);  // at the first element past the limit
+  std::string members = "{";
+  for (std::size_t i = 0; i <= kMaxJsonItems; ++i) members += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+  CHECK(parse_err(members + "}").kind == JsonErrorKind::kTooLarge);
+}
+
 TEST_CASE("json_source: JSON pointers escape '~' and '/' (RFC 6901) and find nodes") {
   CHECK(json_pointer_escape("a/b~c") == "a~1b~0c");
   CHECK(json_pointer_escape("~1") == "~01");
