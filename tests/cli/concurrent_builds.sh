@@ -97,7 +97,7 @@ for i in 0 1 2 3; do ./rot13_exe.$i --emit doc | cmp - rot13.doc; done
 
 # Only complete entries are left, and no work directory.
 for c in "$cache" "$tmp/native-cache"; do
-  ! ls -A "$c" | grep -q '^\.work-'
+  if ls -A "$c" | grep -q '^\.work-'; then echo "work directory left in $c"; ls -A "$c"; exit 1; fi
   for e in "$c"/*; do
     [ -x "$e/pipeline" ] || [ -f "$e/native_module.so" ] || { echo "incomplete entry $e"; ls -la "$e"; exit 1; }
   done

@@ -12,7 +12,7 @@ std::string pipe_with(const std::string& id) {
     ["max_in_bytes", 64], ["max_out_bytes", 64], ["max_items", 10]],
    ["std.stream.src.bytes_v1", ["std.stream.expr_v1", ["bytes.lit", "hi"]]],
    ["std.stream.chain_v1", ["std.stream.xf.plugin_v1", ["id", ["bytes.lit", ")" + id + R"("]],
-     ["cfg", ["std.stream.expr_v1", ["bytes.lit", ""]]], ["opts_v1", ["strict_brands", 0], ["strict_cfg_canon", 1]]]],
+     ["cfg", ["std.stream.expr_v1", ["bytes.lit", ""]]], ["opts_v1", ["opts_v1", ["strict_brands", 0], ["strict_cfg_canon", 1]]]]],
    ["std.stream.sink.collect_bytes_v1"]])";
 }
 }  // namespace
