@@ -40,6 +40,11 @@ std::string json_string(std::string_view s) {
 
 ByteView view(const std::vector<std::uint8_t>& v) { return {v.data(), static_cast<std::uint32_t>(v.size())}; }
 
+// An empty payload may have no buffer at all (data() == nullptr), which fwrite must not be given.
+bool write_all(const void* data, std::size_t size, std::FILE* out) {
+  return size == 0 || std::fwrite(data, 1, size, out) == size;
+}
+
 }  // namespace
 
 bool parse_emit_mode(std::string_view text, EmitMode& out) {
@@ -105,10 +110,8 @@ int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out, std
   bool written = true;
   errno = 0;  // so the message names this write's error, not an older one
   switch (mode) {
-    case EmitMode::kDoc: written = std::fwrite(outcome.doc.data(), 1, outcome.doc.size(), out) == outcome.doc.size(); break;
-    case EmitMode::kPayload:
-      written = std::fwrite(doc->payload.data(), 1, doc->payload.size(), out) == doc->payload.size();
-      break;
+    case EmitMode::kDoc: written = write_all(outcome.doc.data(), outcome.doc.size(), out); break;
+    case EmitMode::kPayload: written = write_all(doc->payload.data(), doc->payload.size(), out); break;
     case EmitMode::kJson: written = std::fprintf(out, "%s\n", outcome_json(outcome).c_str()) >= 0; break;
     case EmitMode::kSummary:
       if (doc->ok) {
