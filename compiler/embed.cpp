@@ -145,6 +145,7 @@ RunResult Pipeline::run(const RunRequest& request) const {
     opts.env.fs_root.dir = request.fs_root;
     opts.env.read_mode = request.read_mode == ReadMode::kMmap ? sluice::ReadMode::kMmap : sluice::ReadMode::kRead;
     opts.env.fsync_outputs = request.fsync_outputs;
+    opts.env.copy_offload = request.copy_offload;
     opts.page_size = request.page_size == 0 ? kDefaultPageSize : request.page_size;
     if (request.source_bytes) opts.host.source_bytes = sluice::ByteView(request.source_bytes->data, request.source_bytes->size);
     if (request.sink) {
@@ -156,6 +157,7 @@ RunResult Pipeline::run(const RunRequest& request) const {
     result.trap = std::move(out.trap);
     result.detail = std::move(out.detail);
     result.copied_bytes = out.copied_bytes;
+    result.offloaded_bytes = out.offloaded_bytes;
     result.doc_bytes = std::move(out.doc);
     if (!result.doc_bytes.empty()) {
       auto doc = decode_doc(sluice::ByteView(result.doc_bytes.data(), static_cast<std::uint32_t>(result.doc_bytes.size())));

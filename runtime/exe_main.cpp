@@ -24,7 +24,7 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "%s: a compiled sluice pipeline (world %s, plan %s, sluice %s)\n  %s\n"
       "\n"
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
-      "          [--input FILE] [--no-fsync]\n"
+      "          [--input FILE] [--no-fsync] [--no-copy-offload]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
       "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
@@ -34,6 +34,8 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "  --input FILE      the program input x07 functions see as `input` (default: empty)\n"
       "  --no-fsync        fs sinks skip the fsync of the file and directory before OK (faster; the\n"
       "                    output is still all-or-nothing, but may not survive a power cut)\n"
+      "  --no-copy-offload a pipe that copies a file unchanged moves its bytes through pages instead of\n"
+      "                    letting the kernel copy them (copy_file_range); the doc is the same\n"
       "\n"
       "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 the result could not be\n"
       "written to stdout (e.g. the reader of a pipe went away).\n",
@@ -81,6 +83,10 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
     }
     if (a == "--no-fsync") {
       env.fsync_outputs = false;
+      continue;
+    }
+    if (a == "--no-copy-offload") {
+      env.copy_offload = false;
       continue;
     }
     if (i + 1 >= argc) return usage(argv0, "unknown option or missing value: " + std::string(a));

@@ -7,6 +7,7 @@ RunOutcome outcome_of_failure(const RunContext& ctx) {
   out.status = ctx.status();
   out.counters = ctx.counters();
   out.copied_bytes = ctx.copied_bytes();
+  out.offloaded_bytes = ctx.offloaded_bytes();
   out.detail = ctx.detail();
   if (ctx.status() == RunStatus::kTrap) {
     out.trap = std::string(trap_message_id(ctx.trap_id()));
@@ -24,6 +25,7 @@ RunOutcome outcome_ok(const RunContext& ctx, ByteView payload, const DocOptions&
   out.status = RunStatus::kOk;
   out.counters = ctx.counters();
   out.copied_bytes = ctx.copied_bytes();
+  out.offloaded_bytes = ctx.offloaded_bytes();
   out.doc = encode_ok_doc(opts.emit_stats ? ctx.counters() : Counters{}, opts.emit_payload ? payload : ByteView{});
   return out;
 }

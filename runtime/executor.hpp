@@ -28,6 +28,7 @@ struct RunOutcome {
   std::string detail;                      // human detail for ERR docs, may be empty
   Counters counters;                       // as counted, even when the doc hides them
   std::uint64_t copied_bytes = 0;
+  std::uint64_t offloaded_bytes = 0;  // moved by the kernel (copy offload), not through pages
 };
 
 // The ERR doc for a failure recorded in ctx (or the trap text).
@@ -57,16 +58,31 @@ LoopEnd run_source_loop(RunContext& ctx, Src& src, Head& head) {
   }
 }
 
+// Copy offload (copy_offload.hpp) for a pipe whose chain is empty: true when the sink took the
+// source's whole input from the kernel and the counters say what the page path would have said;
+// false when nothing happened and the source loop must run.
+template <class Src, class SinkT>
+bool try_copy_offload(RunContext& ctx, Src& src, SinkT& sink) {
+  const OffloadInput in = src.offload_input();
+  if (in.fd < 0 || !ctx.budgets_take_passthrough(in.items, in.bytes)) return false;
+  if (sink.offload_from(in.fd, in.bytes, !in.ends_at_bytes) == OffloadCopy::kDeclined) return false;
+  // kOutputFailed too: the page path would have counted every item and failed at finish.
+  ctx.charge_offloaded(in.items, in.bytes);
+  return true;
+}
+
 // The run sequence of spec §5 over any chain. A chain provides
 //   Flow init_reverse();   stage inits from the last stage to the first
 //   Head& head();          where source items go: the first stage, or the sink when the chain is empty
 //   Flow flush_in_order(); the end-of-input flush walk in chain order
+//   bool empty();          no stages: source items go straight to the sink
 template <class Src, class Chain, class SinkT>
 RunOutcome run_sequence(RunContext& ctx, Src& src, Chain& chain, SinkT& sink, const DocOptions& opts) {
   if (sink.open() == Flow::kHalt) return outcome_of_failure(ctx);
   if (chain.init_reverse() == Flow::kHalt) return outcome_of_failure(ctx);
   if (src.open() == Flow::kHalt) return outcome_of_failure(ctx);
-  const LoopEnd end = run_source_loop(ctx, src, chain.head());
+  const LoopEnd end = (chain.empty() && try_copy_offload(ctx, src, sink)) ? LoopEnd::kEnded
+                                                                         : run_source_loop(ctx, src, chain.head());
   if (end == LoopEnd::kHalted) return outcome_of_failure(ctx);
   // After a take_v1 stop nothing is flushed; the flush walk itself never looks at the stop flag
   // (spec §19.1).
@@ -85,6 +101,7 @@ class DynChain {
     return Flow::kContinue;
   }
   Stage& head() { return stages_.empty() ? static_cast<Stage&>(*sink_) : *stages_.front(); }
+  [[nodiscard]] bool empty() const { return stages_.empty(); }
   Flow flush_in_order() {
     for (Stage* s : stages_)
       if (s->flush() == Flow::kHalt) return Flow::kHalt;
@@ -111,6 +128,7 @@ class StaticChain {
       return std::get<0>(stages_);
     }
   }
+  static constexpr bool empty() { return sizeof...(Stages) == 0; }
   Flow flush_in_order() {
     Flow f = Flow::kContinue;
     std::apply([&](auto&... s) { ((f = (f == Flow::kHalt ? f : s.flush())), ...); }, stages_);

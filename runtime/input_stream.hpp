@@ -44,6 +44,14 @@ class InputStream {
   [[nodiscard]] std::uint64_t consumed() const { return consumed_; }
   [[nodiscard]] std::uint64_t copied_bytes() const { return copied_; }
 
+  // For copy offload: the descriptor read from, while nothing has been pulled from it yet
+  // (-1 otherwise, and for a memory stream). The stream never depends on the descriptor's file
+  // offset after a copy that used explicit offsets.
+  [[nodiscard]] int unread_fd() const { return (consumed_ == 0 && cur_ == 0 && (map_ != nullptr || end_ == 0)) ? fd_ : -1; }
+  // A mapped file ends at its mapped length, whatever happens to the file later.
+  [[nodiscard]] bool mapped() const { return map_ != nullptr; }
+  [[nodiscard]] std::uint64_t mapped_bytes() const { return map_len_; }
+
  private:
   void refill(std::size_t n);
   void release();

@@ -63,6 +63,24 @@ class RunContext {
     return true;
   }
 
+  // Copy offload (copy_offload.hpp): whether `items` source items of `bytes` bytes in all, passed
+  // unchanged to the sink, would each pass the in-bytes, items and out-bytes budgets. Exact, since
+  // every counter only grows: the last item is the one that would fail first.
+  [[nodiscard]] bool budgets_take_passthrough(std::uint32_t items, std::uint64_t bytes) const {
+    if (counters_.items_in != 0 || counters_.items_out != 0) return false;
+    return bytes <= budgets_.max_in_bytes && bytes <= budgets_.max_out_bytes && items <= budgets_.max_items;
+  }
+  // Counts an offloaded input as the page path would have counted its items at source and sink.
+  void charge_offloaded(std::uint32_t items, std::uint64_t bytes) {
+    counters_.items_in += items;
+    counters_.items_out += items;
+    counters_.bytes_in += static_cast<std::uint32_t>(bytes);
+    counters_.bytes_out += static_cast<std::uint32_t>(bytes);
+    offloaded_bytes_ += bytes;
+  }
+  // Bytes the kernel copied for this run (copy offload), never through a page.
+  [[nodiscard]] std::uint64_t offloaded_bytes() const { return offloaded_bytes_; }
+
   // take_v1: the source stops after the current item, without flushing (spec §5).
   void request_stop() { stop_requested_ = true; }
   [[nodiscard]] bool stop_requested() const { return stop_requested_; }
@@ -103,6 +121,7 @@ class RunContext {
   std::vector<std::uint8_t> payload_;
   std::string detail_;
   std::uint64_t copied_bytes_ = 0;
+  std::uint64_t offloaded_bytes_ = 0;
 };
 
 // Payload builders for the structured ERR payloads of §14.

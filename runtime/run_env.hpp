@@ -13,6 +13,9 @@ struct RunEnv {
   // fs sinks fsync a replaced file and its directory before reporting OK; false (--no-fsync)
   // trades that durability against a power cut for speed. Atomicity does not depend on it.
   bool fsync_outputs = true;
+  // A pipe that copies a file unchanged lets the kernel move the bytes (copy_offload.hpp); false
+  // (--no-copy-offload) always takes the page path. The doc is the same either way.
+  bool copy_offload = true;
 };
 
 }  // namespace sluice

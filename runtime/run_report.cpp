@@ -92,6 +92,7 @@ std::string outcome_json(const RunOutcome& outcome) {
   j += ",\"payload\":" + json_string(doc ? base64_encode(view(doc->payload)) : "");
   j += ",\"payload_len\":" + std::to_string(doc ? doc->payload.size() : 0);
   j += ",\"copied_bytes\":" + std::to_string(outcome.copied_bytes);
+  j += ",\"offloaded_bytes\":" + std::to_string(outcome.offloaded_bytes);
   if (!outcome.detail.empty()) j += ",\"detail\":" + json_string(outcome.detail);
   return j + "}";
 }
@@ -119,7 +120,9 @@ int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out, std
         std::fprintf(err, "OK bytes_in=%u bytes_out=%u items_in=%u items_out=%u payload=%zu bytes", c.bytes_in,
                      c.bytes_out, c.items_in, c.items_out, doc->payload.size());
         if (!doc->payload.empty()) std::fprintf(err, " (%s)", hex(view(doc->payload), 32).c_str());
-        std::fprintf(err, " copied=%" PRIu64 "\n", outcome.copied_bytes);
+        std::fprintf(err, " copied=%" PRIu64, outcome.copied_bytes);
+        if (outcome.offloaded_bytes != 0) std::fprintf(err, " offloaded=%" PRIu64, outcome.offloaded_bytes);
+        std::fprintf(err, "\n");
       } else {
         std::fprintf(err, "ERR %u %s", doc->code, doc->message.c_str());
         if (!doc->payload.empty()) std::fprintf(err, " payload=%s", hex(view(doc->payload), 64).c_str());

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "runtime/bytes.hpp"
+#include "runtime/copy_offload.hpp"
 #include "runtime/flow.hpp"
 
 namespace sluice {
@@ -23,6 +24,10 @@ class Source {
   // Acquire the device (open the file). Runs after every stage init (spec §5 step 9).
   virtual Flow open() { return Flow::kContinue; }
   virtual SourceStep next(ByteView& item) = 0;
+  // After open(), before the first next(): the whole input as one descriptor for copy offload
+  // (copy_offload.hpp), or no offer (the default). A source that offers must be able to go on
+  // with next() from the start when the sink declines.
+  virtual OffloadInput offload_input() { return {}; }
 };
 
 }  // namespace sluice

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "runtime/bytes.hpp"
+#include "runtime/copy_offload.hpp"
 #include "runtime/flow.hpp"
 #include "runtime/run_context.hpp"
 
@@ -138,6 +139,13 @@ class Sink : public Stage {
   virtual Flow finish() { return Flow::kContinue; }
   // The OK doc payload; valid after finish().
   virtual ByteView payload() const { return {}; }
+  // Copy offload (copy_offload.hpp), after open() and before any item: take `bytes` bytes from
+  // offset 0 of in_fd as the whole input, items and budgets already known to pass. The default,
+  // and any sink that transforms, frames or counts what it writes, declines.
+  virtual OffloadCopy offload_from(int in_fd, std::uint64_t bytes, bool input_may_grow) {
+    (void)in_fd, (void)bytes, (void)input_may_grow;
+    return OffloadCopy::kDeclined;
+  }
 };
 
 }  // namespace sluice

@@ -139,7 +139,7 @@ int cmd_plan(const std::string& file, const std::string& world_id, const std::st
 }
 
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
-            std::uint32_t page_size, const std::string& read_mode, bool no_fsync) {
+            std::uint32_t page_size, const std::string& read_mode, bool no_fsync, bool no_copy_offload) {
   int status = kExitOk;
   const std::optional<Plan> plan = compile_for_command(file, world_id, status);
   if (!plan) return status;
@@ -148,6 +148,7 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   opts.env.fs_root.dir = root;
   opts.env.read_mode = read_mode == "mmap" ? ReadMode::kMmap : ReadMode::kRead;
   opts.env.fsync_outputs = !no_fsync;
+  opts.env.copy_offload = !no_copy_offload;
   opts.page_size = page_size;
   const RunOutcome out = run_plan(*plan, opts);
   EmitMode mode = EmitMode::kSummary;
@@ -254,6 +255,10 @@ int main(int argc, char** argv) {
   run->add_flag("--no-fsync", run_no_fsync,
                 "fs sinks skip the fsync of the file and its directory before OK (faster; the output is still "
                 "all-or-nothing, but may not survive a power cut)");
+  bool run_no_copy_offload = false;
+  run->add_flag("--no-copy-offload", run_no_copy_offload,
+                "a pipe that copies a file unchanged moves its bytes through pages instead of letting the "
+                "kernel copy them (copy_file_range); the doc is the same either way");
   run->footer("Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error, 4 runtime trap,\n"
               "6 the result could not be written to stdout (e.g. the reader of a pipe went away).");
 
@@ -298,7 +303,7 @@ int main(int argc, char** argv) {
                     "build cache (default: $SLUICE_CACHE_DIR, $XDG_CACHE_HOME/sluice or ~/.cache/sluice)");
   build->add_flag("--no-cache", build_no_cache, "compile even when the cache has this build");
   build->add_flag("-v,--verbose", build_verbose, "say whether the cache was used and show the compile command");
-  build->footer("The executable takes --root, --emit, --page-size, --read-mode and --no-fsync like `sluice run`,\n"
+  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync and --no-copy-offload like `sluice run`,\n"
                 "and exits 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 stdout write failed.\n"
                 "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
                 "5 when compiling fails (no file is left at the output path).");
@@ -333,7 +338,7 @@ int main(int argc, char** argv) {
       g_plugin_handles = std::move(loaded.handles);
     }
     if (*check) return cmd_check(check_files, check_world, check_format);
-    if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync);
+    if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
     if (*emit) return cmd_emit_cpp(emit_file, emit_world, emit_output);
     if (*build) {

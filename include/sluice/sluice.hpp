@@ -44,6 +44,9 @@ struct RunRequest {
   // fs sinks fsync a replaced file and its directory before OK; false trades that durability
   // against a power cut for speed (the output stays all-or-nothing either way).
   bool fsync_outputs = true;
+  // A pipe that copies a file unchanged (fs source, no stages, file sink) lets the kernel move the
+  // bytes (copy_file_range); false always moves them through pages. The doc is the same.
+  bool copy_offload = true;
   std::uint32_t page_size = kDefaultPageSize;  // 0 means the default
   // Replaces the descriptor's source: these bytes, cut into chunk_max_bytes items (views, no copy).
   // They must stay alive for the duration of run().
@@ -67,6 +70,7 @@ struct RunResult {
   std::string trap;                     // for kTrap: "trap:<id>: <detail>"
   std::string detail;                   // a human detail for some ERR docs
   std::uint64_t copied_bytes = 0;       // bytes the runtime had to copy (lines across chunks, ...)
+  std::uint64_t offloaded_bytes = 0;    // bytes the kernel copied file to file (copy offload)
 
   [[nodiscard]] bool ok() const { return status == RunStatus::kOkDoc; }
   // What `sluice run` would exit with: 0 OK doc, 3 ERR doc, 4 trap.

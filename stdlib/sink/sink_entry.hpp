@@ -62,6 +62,14 @@ class SinkEntry final : public Sink {
     return push_each(*this, items, n);
   }
 
+  // Copy offload goes to a consumer that can take it, unless u32frames would add headers.
+  OffloadCopy offload_from(int in_fd, std::uint64_t bytes, bool input_may_grow) override {
+    if constexpr (requires { consumer_.offload_from(in_fd, bytes, input_may_grow); }) {
+      if (!u32frames_) return consumer_.offload_from(in_fd, bytes, input_may_grow);
+    }
+    return OffloadCopy::kDeclined;
+  }
+
   Flow finish() override { return consumer_.finish(); }
   ByteView payload() const override { return consumer_.payload(); }
   Consumer& consumer() { return consumer_; }

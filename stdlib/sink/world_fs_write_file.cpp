@@ -28,9 +28,22 @@ Flow WorldFsWriteFile::consume(ByteView v) {
   return Flow::kContinue;
 }
 
+OffloadCopy WorldFsWriteFile::offload_from(int in_fd, std::uint64_t bytes, bool input_may_grow) {
+  if (!copy_offload_ || !out_ || out_->buffered() != 0 || file_.mode() != AtomicFile::Mode::kReplace)
+    return OffloadCopy::kDeclined;
+  const CopyExactly r = copy_file_exactly(in_fd, file_.fd(), bytes, input_may_grow);
+  if (r.copied) return OffloadCopy::kCopied;
+  if (r.truncate_errno == 0) return OffloadCopy::kDeclined;
+  offload_errno_ = r.truncate_errno;
+  return OffloadCopy::kOutputFailed;
+}
+
 Flow WorldFsWriteFile::finish() {
   std::uint32_t rc = 0;
-  if (!out_) {
+  if (offload_errno_ != 0) {
+    rc = fs_error_code(PathError::kOs, offload_errno_);
+    ctx_->set_detail("cannot write '" + cfg_.path + "': " + std::strerror(offload_errno_));
+  } else if (!out_) {
     rc = fs_error_code(file_.error(), file_.err_no());
     ctx_->set_detail("cannot open '" + cfg_.path + "': " + describe(file_.error(), file_.err_no()));
   } else if (!out_->flush()) {

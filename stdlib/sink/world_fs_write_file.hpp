@@ -9,6 +9,7 @@
 #include <string>
 
 #include "runtime/atomic_file.hpp"
+#include "runtime/copy_offload.hpp"
 #include "runtime/output_stream.hpp"
 #include "runtime/run_context.hpp"
 #include "runtime/run_env.hpp"
@@ -21,21 +22,26 @@ struct WriteFileConfig {
 
 class WorldFsWriteFile {
  public:
-  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, FsRoot root, bool fsync = true)
-      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), fsync_(fsync) {}
+  WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, FsRoot root, bool fsync = true, bool copy_offload = true)
+      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), fsync_(fsync), copy_offload_(copy_offload) {}
   WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, const RunEnv& env)
-      : WorldFsWriteFile(ctx, std::move(cfg), env.fs_root, env.fsync_outputs) {}
+      : WorldFsWriteFile(ctx, std::move(cfg), env.fs_root, env.fsync_outputs, env.copy_offload) {}
 
   Flow open();
   Flow consume(ByteView v);
   Flow finish();
   [[nodiscard]] ByteView payload() const { return {}; }
+  // Copy offload into the temporary file (replace mode only: a device or FIFO is written in place
+  // through pages).
+  OffloadCopy offload_from(int in_fd, std::uint64_t bytes, bool input_may_grow);
 
  private:
   RunContext* ctx_;
   WriteFileConfig cfg_;
   FsRoot root_;
   bool fsync_;
+  bool copy_offload_;
+  int offload_errno_ = 0;  // a failed offload left bytes it could not remove
   AtomicFile file_;
   std::optional<OutputStream> out_;
 };

@@ -1,5 +1,7 @@
 #include "stdlib/src/fs_open_read.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -15,6 +17,35 @@ Flow FsOpenReadSource::open() {
   }
   stream_ = InputStream::over_fd(opened.fd, ctx_->pool(), cfg_.chunk_max_bytes, mode_);
   return Flow::kContinue;
+}
+
+// The page path below delivers each full refill window of bufread_cap_bytes in
+// ceil(cap / chunk) items and the last, partial window in ceil(rest / chunk); the step that finds
+// the end is one more step. So the item count of a file of known size is exact.
+OffloadInput FsOpenReadSource::offload_input() {
+  const int fd = stream_.unread_fd();
+  const std::uint64_t cap = cfg_.bufread_cap_bytes;
+  const std::uint64_t chunk = cfg_.chunk_max_bytes;
+  if (fd < 0 || steps_ != 0 || cap == 0 || chunk == 0) return {};
+  std::uint64_t size = 0;
+  if (stream_.mapped()) {
+    size = stream_.mapped_bytes();
+  } else {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return {};
+    size = static_cast<std::uint64_t>(st.st_size);
+  }
+  if (size == 0 || size > UINT32_MAX) return {};  // nothing to gain; past any u32 budget
+  const std::uint64_t per_window = (cap + chunk - 1) / chunk;
+  const std::uint64_t rest = size % cap;
+  const std::uint64_t items = (size / cap) * per_window + (rest + chunk - 1) / chunk;
+  if (items + 1 > cfg_.max_steps) return {};  // the page path fails at its step limit
+  OffloadInput in;
+  in.fd = fd;
+  in.bytes = size;
+  in.items = static_cast<std::uint32_t>(items);
+  in.ends_at_bytes = stream_.mapped();
+  return in;
 }
 
 // X07's loop: fill() returns the rest of the current window or refills one of up to

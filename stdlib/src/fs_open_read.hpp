@@ -30,6 +30,8 @@ class FsOpenReadSource final : public Source {
 
   Flow open() override;
   SourceStep next(ByteView& item) override;
+  // A regular file whose items all fit within max_steps: its descriptor, size and item count.
+  OffloadInput offload_input() override;
   // Bytes the input stream moved to keep pulls contiguous (also counted in the RunContext).
   [[nodiscard]] std::uint64_t stream_copied_bytes() const { return stream_.copied_bytes(); }
 
