@@ -9,6 +9,7 @@
 #include <new>
 
 #include "compiler/check_descriptor.hpp"
+#include "compiler/lints.hpp"
 #include "compiler/elaborate.hpp"
 #include "compiler/brands.hpp"
 #include "compiler/json_source.hpp"
@@ -192,6 +193,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
     plugins.lookup = options.plugin_lookup;
     resolve_plugins(plan, plugins, ctx, diags);
     type_brands(plan, sigs, ctx);
+    if (result.ok()) lint_plan(plan, *program, *pipe_root, ctx);
     if (result.ok()) {
       if (!base.empty()) {
         plan.source.pointer = base + plan.source.pointer;

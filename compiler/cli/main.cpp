@@ -12,6 +12,7 @@
 
 #include "compiler/build_driver.hpp"
 #include "compiler/diagnostics.hpp"
+#include "compiler/diagnostics_ci.hpp"
 #include "compiler/emit_cpp.hpp"
 #include "compiler/front_end.hpp"
 #include "compiler/interpret.hpp"
@@ -56,6 +57,19 @@ std::string g_arch_root;
 // --plugin: C/C++ sources, objects or archives defining stream plugin descriptors; loaded once.
 std::vector<std::string> g_plugin_files;
 std::vector<void*> g_plugin_handles;
+// --deny-warnings: a descriptor with warnings (lints among them) is rejected like one with errors.
+bool g_deny_warnings = false;
+
+// Whether the diagnostics reject the descriptor: errors, or any diagnostic under --deny-warnings.
+bool rejected(const std::vector<Diagnostic>& diags) {
+  return has_errors(diags) || (g_deny_warnings && !diags.empty());
+}
+
+std::size_t warning_count(const std::vector<Diagnostic>& diags) {
+  std::size_t n = 0;
+  for (const Diagnostic& d : diags) n += d.severity == Severity::kWarning ? 1 : 0;
+  return n;
+}
 
 CompileOptions compile_options(World world) {
   CompileOptions o{.world = world};
@@ -100,14 +114,21 @@ int cmd_check(const std::vector<std::string>& files, const std::string& world_id
   bool errors = false;
   for (const std::string& f : files) {
     CompileResult r = compile_pipe_file(f, compile_options(*world));
-    errors = errors || !r.ok();
+    errors = errors || rejected(r.diagnostics);
     all.insert(all.end(), r.diagnostics.begin(), r.diagnostics.end());
   }
   if (format == "json") {
     std::cout << diagnostics_to_json(all) << "\n";
+  } else if (format == "sarif") {
+    std::cout << diagnostics_to_sarif(all, SLUICE_VERSION) << "\n";
+  } else if (format == "github") {
+    for (const Diagnostic& d : all) std::cout << format_github(d) << "\n";
   } else {
     for (const Diagnostic& d : all) std::cout << format_text(d) << "\n";
     if (!errors) std::cout << files.size() << (files.size() == 1 ? " pipe" : " pipes") << " OK\n";
+    if (g_deny_warnings && warning_count(all) != 0)
+      std::cout << warning_count(all) << (warning_count(all) == 1 ? " warning" : " warnings")
+                << " treated as errors (--deny-warnings)\n";
   }
   return errors ? kExitRejected : kExitOk;
 }
@@ -123,7 +144,9 @@ std::optional<Plan> compile_for_command(const std::string& file, const std::stri
   }
   CompileResult r = compile_pipe_file(file, compile_options(*world));
   print_diagnostics(r.diagnostics);
-  if (!r.ok()) {
+  if (r.ok() && rejected(r.diagnostics))
+    std::cerr << "sluice: " << warning_count(r.diagnostics) << " warning(s) treated as errors (--deny-warnings)\n";
+  if (rejected(r.diagnostics)) {
     status = kExitRejected;
     return std::nullopt;
   }
@@ -225,10 +248,13 @@ int main(int argc, char** argv) {
   check->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   check->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
   check->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
+  check->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
   check->add_option("--world", check_world, world_help);
   check->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
-  check->add_option("--format", check_format, "text (default) or json (an array of diagnostics)")
-      ->check(CLI::IsMember({"text", "json"}));
+  check->add_option("--format", check_format,
+                    "text (default), json (an array of diagnostics), sarif (a SARIF 2.1.0 log, for code scanning) "
+                    "or github (GitHub Actions annotations)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
   check->footer("Exit: 0 no errors (warnings allowed), 1 errors found, 2 usage error.");
 
   std::string run_file, run_world = "run-os-sandboxed", run_root = ".", run_emit = "summary", run_read = "read";
@@ -240,6 +266,7 @@ int main(int argc, char** argv) {
   run->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   run->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
   run->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
+  run->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
   run->add_option("--world", run_world, world_help);
   run->add_option("--root", run_root, "directory fs paths are relative to (default: .); sandboxed except in run-os")
       ->check(CLI::ExistingDirectory);
@@ -269,6 +296,7 @@ int main(int argc, char** argv) {
   plan->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   plan->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
   plan->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
+  plan->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
   plan->add_option("--world", plan_world, world_help);
   plan->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
   plan->add_option("--format", plan_format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
@@ -280,6 +308,7 @@ int main(int argc, char** argv) {
   emit->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   emit->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
   emit->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
+  emit->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
   emit->add_option("--world", emit_world, world_help);
   emit->add_option("-o,--output", emit_output, "output file (default: stdout)");
   emit->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
@@ -294,6 +323,7 @@ int main(int argc, char** argv) {
   build->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
   build->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
   build->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
+  build->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
   build->add_option("--world", build_world, world_help + "; fixed at build time");
   build->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty); "
                     "the executable then requires the same --input when they read it")->check(CLI::ExistingFile);

@@ -72,6 +72,13 @@ class Program {
   std::optional<Callee> resolve_call(const std::string& name, const Module* from, const RefSite& at,
                                      std::vector<Diagnostic>& out);
 
+  // The typed function `name` of a loaded module (fully qualified), or nullptr: a built-in
+  // library or host function, or no such function. For analyses of bodies (compiler/lints.cpp).
+  [[nodiscard]] const FnIr* find_fn(std::string_view name) const {
+    const auto it = fn_by_name_.find(name);
+    return it == fn_by_name_.end() ? nullptr : it->second;
+  }
+
   [[nodiscard]] const EvalSettings& settings() const { return *settings_; }
   EvalSettings& settings() { return *settings_; }
   // The directory a bare pipe's modules are looked up in.

@@ -16,7 +16,8 @@ TEST_CASE("diagnostics: the code table is well formed") {
   const auto infos = all_diag_infos();
   REQUIRE(infos.size() >= 25);
   std::set<std::string_view> codes;
-  const std::regex shape("[EW]_PIPE_[A-Z0-9_]+");
+  // W_LINT_: the lints (compiler/lints.cpp, docs/ci.md).
+  const std::regex shape("[EW]_(PIPE|LINT)_[A-Z0-9_]+");
   for (std::size_t i = 0; i < infos.size(); ++i) {
     const DiagInfo& info = infos[i];
     INFO(info.code);

@@ -1,6 +1,8 @@
-// The data-driven failure suite: every tests/cases/fail/<name>.json is compiled in the world its
-// <name>.expect.json names (default run-os-sandboxed) and must give exactly the diagnostics listed
-// there: code, severity, JSON pointer, line and column. Add a case by adding the two files.
+// The data-driven failure suite: every tests/cases/fail/<name>.json (descriptors rejected, or
+// warned about) and tests/cases/lint/<name>.json (descriptors the lints warn about; their modules
+// sit in subfolders) is compiled in the world its <name>.expect.json names (default
+// run-os-sandboxed) and must give exactly the diagnostics listed there: code, severity, JSON
+// pointer, line and column. Add a case by adding the two files.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -23,7 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 using namespace sluice;
 
-const fs::path kFailDir = fs::path(SLUICE_SOURCE_DIR) / "tests" / "cases" / "fail";
+const fs::path kCasesDir = fs::path(SLUICE_SOURCE_DIR) / "tests" / "cases";
+const std::vector<fs::path> kFailDirs = {kCasesDir / "fail", kCasesDir / "lint"};
 constexpr std::string_view kExpectSuffix = ".expect.json";
 
 bool is_expect_file(const fs::path& p) {
@@ -33,8 +36,9 @@ bool is_expect_file(const fs::path& p) {
 
 std::vector<fs::path> descriptor_files() {
   std::vector<fs::path> out;
-  for (const auto& e : fs::directory_iterator(kFailDir))
-    if (e.path().extension() == ".json" && !is_expect_file(e.path())) out.push_back(e.path());
+  for (const fs::path& dir : kFailDirs)
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.is_regular_file() && e.path().extension() == ".json" && !is_expect_file(e.path())) out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -114,13 +118,14 @@ TEST_CASE("fail cases: each descriptor gives exactly the diagnostics of its expe
 }
 
 TEST_CASE("fail cases: every expect file has its descriptor") {
-  for (const auto& e : fs::directory_iterator(kFailDir)) {
-    if (!is_expect_file(e.path())) continue;
-    const std::string name = e.path().filename().string();
-    const fs::path descriptor = kFailDir / (name.substr(0, name.size() - kExpectSuffix.size()) + ".json");
-    INFO(name);
-    CHECK(fs::exists(descriptor));
-  }
+  for (const fs::path& dir : kFailDirs)
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (!is_expect_file(e.path())) continue;
+      const std::string name = e.path().filename().string();
+      const fs::path descriptor = dir / (name.substr(0, name.size() - kExpectSuffix.size()) + ".json");
+      INFO(name);
+      CHECK(fs::exists(descriptor));
+    }
 }
 
 TEST_CASE("fail cases: every diagnostic code that a descriptor can trigger has a case") {
