@@ -23,7 +23,7 @@ expect() {
 }
 
 expect chain_1m 1 E_PIPE_JSON_TOO_LARGE        # 10^6 stages: over the 262,144-element limit
-expect string_100mb 0 none                      # 100 MB literal: checked
+expect string_100mb 0 W_LINT_SOURCE_OVER_BUDGET # 100 MB literal: checked, and linted (max_in_bytes is 1024)
 expect cfg_dup_1m 1 E_PIPE_JSON_TOO_LARGE
 expect cfg_unknown_1m 1 E_PIPE_JSON_TOO_LARGE
 expect module_100k 0 none                       # 10^5 functions: checked (in linear time)

@@ -223,6 +223,23 @@ TEST_CASE("differential: x07 functions (every builtin, operator, form and signat
   }
 }
 
+// The lines sluice itself prints for a run ("sluice: ..."): `run` also reports the front end's
+// warnings (W_LINT_* for a trap function that ignores its item), which a built executable, whose
+// front end ran at build time, does not repeat.
+namespace {
+std::string sluice_lines(const std::string& err) {
+  std::string kept;
+  std::size_t at = 0;
+  while (at < err.size()) {
+    std::size_t end = err.find('\n', at);
+    end = end == std::string::npos ? err.size() : end + 1;
+    if (err.compare(at, 8, "sluice: ") == 0) kept.append(err, at, end - at);
+    at = end;
+  }
+  return kept;
+}
+}  // namespace
+
 TEST_CASE("differential: traps in x07 functions agree through run and build, message included") {
   const std::vector<X07Case> cases{
       {"oob", map_stage("diff.t_oob")},       {"slice", map_stage("diff.t_slice")},
@@ -244,8 +261,8 @@ TEST_CASE("differential: traps in x07 functions agree through run and build, mes
       CHECK(results[i].interpreted.err.find("trap:user_fn_fuel_exhausted: diff.t_fuel: out of fuel after 50000000 steps") !=
             std::string::npos);
     } else {
-      CHECK(results[i].compiled.err == results[i].interpreted.err);
-      CHECK(results[i].compiled.err.find("trap:user_fn_trap: diff.t_") != std::string::npos);
+      CHECK(sluice_lines(results[i].compiled.err) == sluice_lines(results[i].interpreted.err));
+      CHECK(sluice_lines(results[i].compiled.err).find("trap:user_fn_trap: diff.t_") != std::string::npos);
     }
   }
 }
