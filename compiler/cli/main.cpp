@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "compiler/build_driver.hpp"
+#include "compiler/cli/fmt_command.hpp"
 #include "compiler/diagnostics.hpp"
 #include "compiler/diagnostics_ci.hpp"
 #include "compiler/emit_cpp.hpp"
@@ -338,6 +339,15 @@ int main(int argc, char** argv) {
                 "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
                 "5 when compiling fails (no file is left at the output path).");
 
+  std::vector<std::string> fmt_files;
+  FmtOptions fmt_opts;
+  auto* fmt = app.add_subcommand("fmt", "Rewrite descriptor and module files in sluice's one canonical JSON layout (docs/cli.md)");
+  fmt->add_option("FILE", fmt_files, "JSON files to format in place (pipes, modules, registries)")->required()->check(CLI::ExistingFile);
+  fmt->add_flag("--check", fmt_opts.check, "change nothing; list the files that are not formatted and exit 1 if any (for CI)");
+  fmt->add_flag("--stdout", fmt_opts.to_stdout, "print the formatted text instead of rewriting the files");
+  fmt->footer("Exit: 0 formatted (or, with --check, already formatted), 1 a file is not JSON or --check found\n"
+              "one not formatted, 2 a file could not be read or written. fmt does not check descriptors: see check.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -367,6 +377,7 @@ int main(int argc, char** argv) {
       }
       g_plugin_handles = std::move(loaded.handles);
     }
+    if (*fmt) return cmd_fmt(fmt_files, fmt_opts);
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
