@@ -21,15 +21,6 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-std::string value_text(const ArgValue& v) {
-  switch (v.kind) {
-    case ArgValue::Kind::kInt: return std::to_string(v.i);
-    case ArgValue::Kind::kWord: return v.bytes;
-    case ArgValue::Kind::kBytes: return is_valid_utf8(v.bytes) ? json_quote(v.bytes) : "hex:" + to_hex(v.bytes);
-  }
-  return "?";
-}
-
 Json value_json(const ArgValue& v) {
   switch (v.kind) {
     case ArgValue::Kind::kInt: return v.i;
@@ -44,7 +35,7 @@ Json value_json(const ArgValue& v) {
 std::string args_text(const PlanStage& st) {
   std::string out;
   for (const PlanArg& a : st.args) {
-    out += " " + a.name + "=" + value_text(a.value);
+    out += " " + a.name + "=" + plan_value_text(a.value);
     if (a.defaulted) out += " (default)";
   }
   return out;
@@ -97,6 +88,15 @@ Json plugin_json(const PlanStage& st) {
 
 
 }  // namespace
+
+std::string plan_value_text(const ArgValue& v) {
+  switch (v.kind) {
+    case ArgValue::Kind::kInt: return std::to_string(v.i);
+    case ArgValue::Kind::kWord: return v.bytes;
+    case ArgValue::Kind::kBytes: return is_valid_utf8(v.bytes) ? json_quote(v.bytes) : "hex:" + to_hex(v.bytes);
+  }
+  return "?";
+}
 
 std::string plan_to_text(const Plan& plan) {
   std::string out = "plan " + plan.file + " (world " + std::string(world_name(plan.world)) + ")\n";

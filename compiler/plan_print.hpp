@@ -23,5 +23,9 @@ namespace sluice {
 
 std::string plan_to_text(const Plan& plan);
 std::string plan_to_json(const Plan& plan);
+// One argument value as the text rendering writes it: an integer, a word, or bytes as a JSON
+// string when valid UTF-8, else `hex:` and their hex digits (sluice graph labels use it too).
+std::string plan_value_text(const ArgValue& v);
+std::string plan_to_json(const Plan& plan);
 
 }  // namespace sluice

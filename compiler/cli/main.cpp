@@ -12,6 +12,7 @@
 
 #include "compiler/build_driver.hpp"
 #include "compiler/cli/fmt_command.hpp"
+#include "compiler/cli/graph_command.hpp"
 #include "compiler/diagnostics.hpp"
 #include "compiler/diagnostics_ci.hpp"
 #include "compiler/emit_cpp.hpp"
@@ -160,6 +161,13 @@ int cmd_plan(const std::string& file, const std::string& world_id, const std::st
   if (!plan) return status;
   std::cout << (format == "json" ? plan_to_json(*plan) : plan_to_text(*plan));
   return kExitOk;
+}
+
+int cmd_graph(const std::string& file, const std::string& world_id, const GraphOptions& options) {
+  int status = kExitOk;
+  const std::optional<Plan> plan = compile_for_command(file, world_id, status);
+  if (!plan) return status;
+  return write_graph(*plan, options);
 }
 
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
@@ -339,6 +347,23 @@ int main(int argc, char** argv) {
                 "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
                 "5 when compiling fails (no file is left at the output path).");
 
+  std::string graph_file, graph_world = "run-os-sandboxed";
+  GraphOptions graph_opts;
+  auto* graph = app.add_subcommand("graph", "Draw the elaborated pipe: Graphviz DOT (default) or Mermaid, or an SVG/PNG through Graphviz");
+  graph->add_option("PIPE", graph_file, "pipe descriptor file (JSON)")->required();
+  graph->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
+  graph->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
+  graph->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
+  graph->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
+  graph->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
+  graph->add_option("--world", graph_world, world_help);
+  graph->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
+  graph->add_option("--format", graph_opts.format, "dot (default) or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));
+  graph->add_option("-o,--output", graph_opts.output, "write the DOT or Mermaid text here (default: stdout, unless --svg/--png)");
+  graph->add_option("--svg", graph_opts.svg, "render an SVG picture with Graphviz's dot");
+  graph->add_option("--png", graph_opts.png, "render a PNG picture with Graphviz's dot");
+  graph->footer("Exit: 0 written, 1 descriptor rejected, 2 usage error, an output not written, or Graphviz missing for --svg/--png.");
+
   std::vector<std::string> fmt_files;
   FmtOptions fmt_opts;
   auto* fmt = app.add_subcommand("fmt", "Rewrite descriptor and module files in sluice's one canonical JSON layout (docs/cli.md)");
@@ -378,6 +403,7 @@ int main(int argc, char** argv) {
       g_plugin_handles = std::move(loaded.handles);
     }
     if (*fmt) return cmd_fmt(fmt_files, fmt_opts);
+    if (*graph) return cmd_graph(graph_file, graph_world, graph_opts);
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
