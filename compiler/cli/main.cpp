@@ -13,6 +13,7 @@
 #include "compiler/build_driver.hpp"
 #include "compiler/cli/fmt_command.hpp"
 #include "compiler/cli/graph_command.hpp"
+#include "compiler/cli/test_command.hpp"
 #include "compiler/diagnostics.hpp"
 #include "compiler/diagnostics_ci.hpp"
 #include "compiler/emit_cpp.hpp"
@@ -364,6 +365,16 @@ int main(int argc, char** argv) {
   graph->add_option("--png", graph_opts.png, "render a PNG picture with Graphviz's dot");
   graph->footer("Exit: 0 written, 1 descriptor rejected, 2 usage error, an output not written, or Graphviz missing for --svg/--png.");
 
+  std::vector<std::string> test_files;
+  TestOptions test_opts;
+  auto* test = app.add_subcommand("test", "Run golden pipeline tests from JSON test files (docs/testing.md): each names a pipe, its input and the doc it must give");
+  test->add_option("FILE", test_files, "test files (schemas/test-file.schema.json)")->required()->check(CLI::ExistingFile);
+  test->add_flag("--build", test_opts.build, "also build each pipe and run the executable: both must give the expected doc");
+  test->add_flag("--update", test_opts.update, "rewrite each test's expectation with what the run gave (review with git diff)");
+  test->add_option("--junit", test_opts.junit, "write a JUnit XML report (for CI test reporters)");
+  test->add_option("--cache-dir", test_opts.cache_dir, "--build: the build cache (default as sluice build)");
+  test->footer("Prints one line per test and `N passed, N failed`. Exit: 0 all passed, 1 a test failed or a test file is malformed, 2 usage error.");
+
   std::vector<std::string> fmt_files;
   FmtOptions fmt_opts;
   auto* fmt = app.add_subcommand("fmt", "Rewrite descriptor and module files in sluice's one canonical JSON layout (docs/cli.md)");
@@ -403,6 +414,7 @@ int main(int argc, char** argv) {
       g_plugin_handles = std::move(loaded.handles);
     }
     if (*fmt) return cmd_fmt(fmt_files, fmt_opts);
+    if (*test) return cmd_test(test_files, test_opts);
     if (*graph) return cmd_graph(graph_file, graph_world, graph_opts);
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload);

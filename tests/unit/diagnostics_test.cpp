@@ -17,7 +17,7 @@ TEST_CASE("diagnostics: the code table is well formed") {
   REQUIRE(infos.size() >= 25);
   std::set<std::string_view> codes;
   // W_LINT_: the lints (compiler/lints.cpp, docs/ci.md).
-  const std::regex shape("[EW]_(PIPE|LINT)_[A-Z0-9_]+");
+  const std::regex shape("[EW]_(PIPE|LINT|TEST)_[A-Z0-9_]+");
   for (std::size_t i = 0; i < infos.size(); ++i) {
     const DiagInfo& info = infos[i];
     INFO(info.code);
