@@ -8,7 +8,7 @@ RunOutcome run_plan(const Plan& plan, const RunOptions& options) {
   // X07 replaces the whole pipe with a constant ERR 1 doc when the cfg fails its runtime check.
   if (!plan.cfg.runtime_valid()) return outcome_cfg_invalid();
   PagePool pool(options.page_size);
-  RunContext ctx(budgets_of(plan), pool);
+  RunContext ctx(budgets_of(plan), pool, options.env.progress);
   Instantiated p = instantiate(plan, ctx, env_for(plan, options.env), options.host);
   return execute(ctx, *p.source, p.chain, *p.sink, doc_options_of(plan));
 }

@@ -8,11 +8,15 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <optional>
+
+#include <unistd.h>
 
 #include <sys/stat.h>
 
 #include "runtime/page_pool.hpp"
 #include "runtime/plan_hash.hpp"
+#include "runtime/progress.hpp"
 #include "runtime/run_report.hpp"
 #include "runtime/sigpipe.hpp"
 
@@ -24,7 +28,7 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "%s: a compiled sluice pipeline (world %s, plan %s, sluice %s)\n  %s\n"
       "\n"
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
-      "          [--input FILE] [--no-fsync] [--no-copy-offload]\n"
+      "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
       "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
@@ -36,6 +40,8 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "                    output is still all-or-nothing, but may not survive a power cut)\n"
       "  --no-copy-offload a pipe that copies a file unchanged moves its bytes through pages instead of\n"
       "                    letting the kernel copy them (copy_file_range); the doc is the same\n"
+      "  --progress MODE   a progress line on stderr for runs over a second: auto (default: on a\n"
+      "                    terminal, not under CI=...), always, or never\n"
       "\n"
       "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 the result could not be\n"
       "written to stdout (e.g. the reader of a pipe went away).\n",
@@ -71,6 +77,7 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
   EmitMode emit = EmitMode::kSummary;
   std::uint32_t page_size = kDefaultPageSize;
   std::string input;
+  ProgressMode progress_mode = ProgressMode::kAuto;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--help" || a == "-h") {
@@ -108,6 +115,9 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
       std::string why;
       input.clear();
       if (!read_whole_file(std::string(v), input, why)) return usage(argv0, "--input: cannot read " + std::string(v) + ": " + why);
+    } else if (a == "--progress") {
+      if (!parse_progress_mode(v, progress_mode))
+        return usage(argv0, "--progress: expected never, auto or always, got " + std::string(v));
     } else if (a == "--read-mode") {
       if (v == "read") env.read_mode = ReadMode::kRead;
       else if (v == "mmap") env.read_mode = ReadMode::kMmap;
@@ -120,7 +130,11 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
     return usage(argv0, std::string("this pipeline's values were computed at build time from a different input ") +
                             "(xxh64:" + info.input_digest + "); pass that --input, or rebuild with sluice build --input FILE");
   try {
-    return report_outcome(run(env, page_size, ByteView::of(input)), emit);
+    std::optional<ProgressMeter> meter;
+    if (progress_wanted(progress_mode, STDERR_FILENO)) env.progress = &meter.emplace(STDERR_FILENO);
+    const RunOutcome outcome = run(env, page_size, ByteView::of(input));
+    if (meter) meter->finish();
+    return report_outcome(outcome, emit);
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "sluice: trap:out_of_memory\n");
     return kExitTrap;

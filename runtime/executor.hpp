@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runtime/result_doc.hpp"
+#include "runtime/progress.hpp"
 #include "runtime/run_context.hpp"
 #include "runtime/source.hpp"
 #include "runtime/stage.hpp"
@@ -53,6 +54,7 @@ LoopEnd run_source_loop(RunContext& ctx, Src& src, Head& head) {
     if (step == SourceStep::kEnd) return LoopEnd::kEnded;
     if (step == SourceStep::kHalt) return LoopEnd::kHalted;
     if (ctx.charge_source_item(item.size) == Flow::kHalt) return LoopEnd::kHalted;
+    if (ProgressMeter* p = ctx.progress()) p->tick(ctx.counters());
     if (head.push(item) == Flow::kHalt) return LoopEnd::kHalted;
     if (ctx.stop_requested()) return LoopEnd::kStopped;
   }
@@ -81,6 +83,7 @@ RunOutcome run_sequence(RunContext& ctx, Src& src, Chain& chain, SinkT& sink, co
   if (sink.open() == Flow::kHalt) return outcome_of_failure(ctx);
   if (chain.init_reverse() == Flow::kHalt) return outcome_of_failure(ctx);
   if (src.open() == Flow::kHalt) return outcome_of_failure(ctx);
+  if (ProgressMeter* p = ctx.progress()) p->start(src.total_bytes());
   const LoopEnd end = (chain.empty() && try_copy_offload(ctx, src, sink)) ? LoopEnd::kEnded
                                                                          : run_source_loop(ctx, src, chain.head());
   if (end == LoopEnd::kHalted) return outcome_of_failure(ctx);

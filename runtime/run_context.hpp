@@ -14,6 +14,8 @@
 
 namespace sluice {
 
+class ProgressMeter;
+
 struct Budgets {
   std::uint32_t max_in_bytes = 0;
   std::uint32_t max_out_bytes = 0;
@@ -28,11 +30,14 @@ enum class RunStatus : std::uint8_t {
 
 class RunContext {
  public:
-  RunContext(const Budgets& budgets, PagePool& pool) : budgets_(budgets), pool_(&pool) {}
+  RunContext(const Budgets& budgets, PagePool& pool, ProgressMeter* progress = nullptr)
+      : budgets_(budgets), pool_(&pool), progress_(progress) {}
 
   [[nodiscard]] const Budgets& budgets() const { return budgets_; }
   [[nodiscard]] const Counters& counters() const { return counters_; }
   [[nodiscard]] PagePool& pool() const { return *pool_; }
+  // The host's progress line, or null (RunEnv::progress).
+  [[nodiscard]] ProgressMeter* progress() const { return progress_; }
 
   // Source side: count the item, then check the in-bytes budget (equality is within budget).
   Flow charge_source_item(std::uint32_t len) {
@@ -121,6 +126,7 @@ class RunContext {
   std::vector<std::uint8_t> payload_;
   std::string detail_;
   std::uint64_t copied_bytes_ = 0;
+  ProgressMeter* progress_ = nullptr;
   std::uint64_t offloaded_bytes_ = 0;
 };
 

@@ -7,6 +7,8 @@
 
 namespace sluice {
 
+class ProgressMeter;
+
 struct RunEnv {
   FsRoot fs_root;                       // where fs paths resolve; sandboxed unless run-os
   ReadMode read_mode = ReadMode::kRead;
@@ -16,6 +18,9 @@ struct RunEnv {
   // A pipe that copies a file unchanged lets the kernel move the bytes (copy_offload.hpp); false
   // (--no-copy-offload) always takes the page path. The doc is the same either way.
   bool copy_offload = true;
+  // The progress line (runtime/progress.hpp), owned by the host; null: none (the default, and
+  // always for embedding hosts that do not ask). The source loop ticks it once per source item.
+  ProgressMeter* progress = nullptr;
 };
 
 }  // namespace sluice

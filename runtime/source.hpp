@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "runtime/bytes.hpp"
 #include "runtime/copy_offload.hpp"
@@ -28,6 +29,9 @@ class Source {
   // (copy_offload.hpp), or no offer (the default). A source that offers must be able to go on
   // with next() from the start when the sink declines.
   virtual OffloadInput offload_input() { return {}; }
+  // After open(), before the first next(): the bytes the source will read, when known (the
+  // progress line's total and ETA); nullopt otherwise (the default).
+  virtual std::optional<std::uint64_t> total_bytes() { return std::nullopt; }
 };
 
 }  // namespace sluice

@@ -4,6 +4,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+
+#include <unistd.h>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -23,6 +26,7 @@
 #include "compiler/plugin_files.hpp"
 #include "compiler/plan_print.hpp"
 #include "runtime/codes.hpp"
+#include "runtime/progress.hpp"
 #include "runtime/result_doc.hpp"
 #include "runtime/run_report.hpp"
 #include "runtime/sigpipe.hpp"
@@ -172,7 +176,8 @@ int cmd_graph(const std::string& file, const std::string& world_id, const GraphO
 }
 
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
-            std::uint32_t page_size, const std::string& read_mode, bool no_fsync, bool no_copy_offload) {
+            std::uint32_t page_size, const std::string& read_mode, bool no_fsync, bool no_copy_offload,
+            const std::string& progress) {
   int status = kExitOk;
   const std::optional<Plan> plan = compile_for_command(file, world_id, status);
   if (!plan) return status;
@@ -183,7 +188,12 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   opts.env.fsync_outputs = !no_fsync;
   opts.env.copy_offload = !no_copy_offload;
   opts.page_size = page_size;
+  ProgressMode progress_mode = ProgressMode::kAuto;
+  parse_progress_mode(progress, progress_mode);  // CLI11 has already checked the value
+  std::optional<ProgressMeter> meter;
+  if (progress_wanted(progress_mode, STDERR_FILENO)) opts.env.progress = &meter.emplace(STDERR_FILENO);
   const RunOutcome out = run_plan(*plan, opts);
+  if (meter) meter->finish();
   EmitMode mode = EmitMode::kSummary;
   parse_emit_mode(emit, mode);  // CLI11 has already checked the value
   return report_outcome(out, mode);
@@ -296,6 +306,11 @@ int main(int argc, char** argv) {
   run->add_flag("--no-copy-offload", run_no_copy_offload,
                 "a pipe that copies a file unchanged moves its bytes through pages instead of letting the "
                 "kernel copy them (copy_file_range); the doc is the same either way");
+  std::string run_progress = "auto";
+  run->add_option("--progress", run_progress,
+                  "a progress line on stderr for runs over a second (bytes, of the total when known, MB/s, items out, "
+                  "ETA): auto (default: on a terminal, not under CI=...), always, or never")
+      ->check(CLI::IsMember({"never", "auto", "always"}));
   run->footer("Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error, 4 runtime trap,\n"
               "6 the result could not be written to stdout (e.g. the reader of a pipe went away).");
 
@@ -343,7 +358,7 @@ int main(int argc, char** argv) {
                     "build cache (default: $SLUICE_CACHE_DIR, $XDG_CACHE_HOME/sluice or ~/.cache/sluice)");
   build->add_flag("--no-cache", build_no_cache, "compile even when the cache has this build");
   build->add_flag("-v,--verbose", build_verbose, "say whether the cache was used and show the compile command");
-  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync and --no-copy-offload like `sluice run`,\n"
+  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload and --progress like `sluice run`,\n"
                 "and exits 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 stdout write failed.\n"
                 "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
                 "5 when compiling fails (no file is left at the output path).");
@@ -417,7 +432,8 @@ int main(int argc, char** argv) {
     if (*test) return cmd_test(test_files, test_opts);
     if (*graph) return cmd_graph(graph_file, graph_world, graph_opts);
     if (*check) return cmd_check(check_files, check_world, check_format);
-    if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload);
+    if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload,
+                                 run_progress);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
     if (*emit) return cmd_emit_cpp(emit_file, emit_world, emit_output);
     if (*build) {

@@ -16,6 +16,7 @@ class BytesSource final : public Source {
  public:
   explicit BytesSource(ByteView value) : value_(value) {}
   BytesSource(RunContext&, const BytesSourceConfig& cfg, const RunEnv&) : value_(cfg.value) {}
+  std::optional<std::uint64_t> total_bytes() override { return value_.size; }
   SourceStep next(ByteView& item) override {
     if (done_) return SourceStep::kEnd;
     done_ = true;

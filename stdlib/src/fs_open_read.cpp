@@ -19,6 +19,14 @@ Flow FsOpenReadSource::open() {
   return Flow::kContinue;
 }
 
+std::optional<std::uint64_t> FsOpenReadSource::total_bytes() {
+  if (stream_.mapped()) return stream_.mapped_bytes();
+  const int fd = stream_.unread_fd();
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
 // The page path below delivers each full refill window of bufread_cap_bytes in
 // ceil(cap / chunk) items and the last, partial window in ceil(rest / chunk); the step that finds
 // the end is one more step. So the item count of a file of known size is exact.

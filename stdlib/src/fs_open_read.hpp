@@ -32,6 +32,8 @@ class FsOpenReadSource final : public Source {
   SourceStep next(ByteView& item) override;
   // A regular file whose items all fit within max_steps: its descriptor, size and item count.
   OffloadInput offload_input() override;
+  // A regular file's size (or the mapped length), read once after open().
+  std::optional<std::uint64_t> total_bytes() override;
   // Bytes the input stream moved to keep pulls contiguous (also counted in the RunContext).
   [[nodiscard]] std::uint64_t stream_copied_bytes() const { return stream_.copied_bytes(); }
 

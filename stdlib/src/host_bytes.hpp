@@ -13,6 +13,7 @@ class HostBytesSource final : public Source {
  public:
   HostBytesSource(ByteView bytes, std::uint32_t chunk_max_bytes)
       : rest_(bytes), chunk_(chunk_max_bytes == 0 ? 1 : chunk_max_bytes) {}
+  std::optional<std::uint64_t> total_bytes() override { return rest_.size; }
   SourceStep next(ByteView& item) override {
     if (rest_.empty()) return SourceStep::kEnd;
     const std::uint32_t n = std::min(rest_.size, chunk_);
