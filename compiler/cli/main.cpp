@@ -67,6 +67,16 @@ std::vector<void*> g_plugin_handles;
 // --deny-warnings: a descriptor with warnings (lints among them) is rejected like one with errors.
 bool g_deny_warnings = false;
 
+// What every command that compiles a pipe takes besides the pipe: modules, native modules, the
+// plugin registry's arch root and plugin files, and --deny-warnings.
+void add_compile_inputs(CLI::App& cmd) {
+  cmd.add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
+  cmd.add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
+  cmd.add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
+  cmd.add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
+  cmd.add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
+}
+
 // Whether the diagnostics reject the descriptor: errors, or any diagnostic under --deny-warnings.
 bool rejected(const std::vector<Diagnostic>& diags) {
   return has_errors(diags) || (g_deny_warnings && !diags.empty());
@@ -264,11 +274,7 @@ int main(int argc, char** argv) {
   std::string check_format = "text";
   auto* check = app.add_subcommand("check", "Check pipe descriptors and report every diagnostic with file:line:column and JSON pointer");
   check->add_option("PIPE", check_files, "pipe descriptor files (JSON)")->required()->check(CLI::ExistingFile);
-  check->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
-  check->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
-  check->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
-  check->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
-  check->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
+  add_compile_inputs(*check);
   check->add_option("--world", check_world, world_help);
   check->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
   check->add_option("--format", check_format,
@@ -282,11 +288,7 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run a pipe with the interpreter and report its result doc");
   run->add_option("PIPE", run_file, "pipe descriptor file (JSON)")->required();
   run->add_option("--input", g_input_file, "the bytes an entry-module pipe sees as `input` (default: empty)")->check(CLI::ExistingFile);
-  run->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
-  run->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
-  run->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
-  run->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
-  run->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
+  add_compile_inputs(*run);
   run->add_option("--world", run_world, world_help);
   run->add_option("--root", run_root, "directory fs paths are relative to (default: .); sandboxed except in run-os")
       ->check(CLI::ExistingDirectory);
@@ -317,11 +319,7 @@ int main(int argc, char** argv) {
   std::string plan_file, plan_world = "run-os-sandboxed", plan_format = "text";
   auto* plan = app.add_subcommand("plan", "Print the elaborated plan: cfg, source, each stage with its resolved arguments and brands, sink");
   plan->add_option("PIPE", plan_file, "pipe descriptor file (JSON)")->required();
-  plan->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
-  plan->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
-  plan->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
-  plan->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
-  plan->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
+  add_compile_inputs(*plan);
   plan->add_option("--world", plan_world, world_help);
   plan->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
   plan->add_option("--format", plan_format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
@@ -329,11 +327,7 @@ int main(int argc, char** argv) {
   std::string emit_file, emit_world = "run-os-sandboxed", emit_output;
   auto* emit = app.add_subcommand("emit-cpp", "Write the C++ translation unit `sluice build` compiles (same plan, same file)");
   emit->add_option("PIPE", emit_file, "pipe descriptor file (JSON)")->required();
-  emit->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
-  emit->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
-  emit->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
-  emit->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
-  emit->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
+  add_compile_inputs(*emit);
   emit->add_option("--world", emit_world, world_help);
   emit->add_option("-o,--output", emit_output, "output file (default: stdout)");
   emit->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
@@ -344,11 +338,7 @@ int main(int argc, char** argv) {
   auto* build = app.add_subcommand("build", "Compile a pipe into a native executable that takes run's flags and gives the same docs");
   build->add_option("PIPE", build_file, "pipe descriptor file (JSON)")->required();
   build->add_option("-o,--output", build_opts.output, "the executable to write")->required();
-  build->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
-  build->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
-  build->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
-  build->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
-  build->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
+  add_compile_inputs(*build);
   build->add_option("--world", build_world, world_help + "; fixed at build time");
   build->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty); "
                     "the executable then requires the same --input when they read it")->check(CLI::ExistingFile);
@@ -367,11 +357,7 @@ int main(int argc, char** argv) {
   GraphOptions graph_opts;
   auto* graph = app.add_subcommand("graph", "Draw the elaborated pipe: Graphviz DOT (default) or Mermaid, or an SVG/PNG through Graphviz");
   graph->add_option("PIPE", graph_file, "pipe descriptor file (JSON)")->required();
-  graph->add_option("--module", g_module_files, "an x07AST module file (*.x07.json) to load (repeatable); modules are also found by id next to the pipe file");
-  graph->add_option("--native-module", g_native_module_files, "a C++ file of stage functions (SLUICE_NATIVE_MODULE, docs/native_modules.md) to compile in (repeatable)");
-  graph->add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
-  graph->add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
-  graph->add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
+  add_compile_inputs(*graph);
   graph->add_option("--world", graph_world, world_help);
   graph->add_option("--input", g_input_file, "the `input` the entry's lets and expr_v1 values are computed with (default: empty)")->check(CLI::ExistingFile);
   graph->add_option("--format", graph_opts.format, "dot (default) or mermaid")->check(CLI::IsMember({"dot", "mermaid"}));

@@ -29,7 +29,7 @@ set +e
 out=$("$sluice" check "$ex/shout_lines.json" 2>&1); rc=$?
 set -e
 [ $rc -eq 1 ] || { echo "check without --plugin: exit $rc"; exit 1; }
-grep -q 'shout_lines.json:7:5: error\[E_PIPE_PLUGIN_SYMBOL_MISSING\]' <<<"$out" || { echo "$out"; exit 1; }
+grep -q 'shout_lines.json:11:5: error\[E_PIPE_PLUGIN_SYMBOL_MISSING\]' <<<"$out" || { echo "$out"; exit 1; }
 
 # 3. plan shows the registry entry and the cfg bytes
 out=$("$sluice" plan "$ex/shout_lines.json" --plugin "$ex/upper_ascii.c")
