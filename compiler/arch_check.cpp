@@ -425,7 +425,7 @@ class ArchChecker {
              "max_out_bytes_per_step (" + std::to_string(step) + ") of " + json_quote(e.plugin_id) +
                  " exceeds cost.alloc_bytes (" + std::to_string(*it->second.alloc_bytes) + ") of its budget profile " +
                  json_quote(e.budget_profile_id) + " (" + it->second.file + ")",
-             "a step may not emit more than its budget scope may allocate");
+             "under X07 each plugin call runs in this profile's budget scope, so a step emitting more fails with ERR 9");
     }
   }
 
