@@ -48,6 +48,16 @@ struct PluginRegistry {
   [[nodiscard]] const PluginEntry* find(const std::string& id) const;
 };
 
+// The code each registry check reports: the E_PIPE_PLUGIN_* codes when a pipe loads the registry
+// (kPipeRegistryDiags), X07's E_ARCH_STREAM_PLUGIN* names under `sluice arch check`. One reader,
+// two vocabularies, so the two commands can never disagree about what is wrong.
+struct RegistryDiagIds {
+  DiagId index_unreadable, index_json, index_schema_version, index_schema, not_sorted, duplicate;
+  DiagId spec_missing, spec_json, spec_schema_version, spec_schema;
+  DiagId spec_id, spec_abi, spec_budgets, spec_brands, spec_determinism, spec_worlds, spec_canon_mode, spec_limits;
+};
+extern const RegistryDiagIds kPipeRegistryDiags;
+
 // Loads the embedded registry and, when `arch_root` holds one, the file registry. Diagnostics
 // about the files are appended to `out`; entries with errors are left out.
 PluginRegistry load_plugin_registry(const std::optional<std::string>& arch_root, std::vector<Diagnostic>& out);
@@ -55,6 +65,7 @@ PluginRegistry load_plugin_registry(const std::optional<std::string>& arch_root,
 // One index file and its spec files, as `sluice arch check` reads them (no embedded merge).
 // `require_sorted`: X07's require_registry_uptodate.
 std::vector<PluginEntry> read_plugin_index(const std::string& index_path, std::vector<Diagnostic>& out,
-                                           bool require_sorted = true);
+                                           bool require_sorted = true,
+                                           const RegistryDiagIds& ids = kPipeRegistryDiags);
 
 }  // namespace sluice

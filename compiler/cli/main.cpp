@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "compiler/arch_check.hpp"
 #include "compiler/build_driver.hpp"
 #include "compiler/cli/fmt_command.hpp"
 #include "compiler/cli/graph_command.hpp"
@@ -384,6 +385,37 @@ int main(int argc, char** argv) {
   fmt->add_flag("--stdout", fmt_opts.to_stdout, "print the formatted text instead of rewriting the files");
   fmt->footer("Exit: 0 formatted (or, with --check, already formatted), 1 a file is not JSON or --check found\n"
               "one not formatted, 2 a file could not be read or written. fmt does not check descriptors: see check.");
+  // `sluice arch check` (compiler/arch_check.hpp): X07's arch layout, its registry and contracts lock.
+  ArchCheckOptions arch_opts;
+  std::string arch_world = "run-os-sandboxed", arch_format = "text";
+  auto* arch = app.add_subcommand("arch", "X07's arch layout (arch/manifest.x07arch.json and the contracts it names)");
+  arch->require_subcommand(1);
+  auto* arch_check_cmd = arch->add_subcommand(
+      "check", "Check the stream plugin registry, its budget profiles and arch/contracts.lock.json as `x07 arch check` does");
+  arch_check_cmd->add_option("PIPE_OR_MODULE", arch_opts.usage_files,
+                             "pipes and x07AST modules whose std.stream.xf.plugin_v1 ids must be declared and allowed in --world")
+      ->check(CLI::ExistingFile);
+  arch_check_cmd->add_option("--arch-root", arch_opts.arch_root, "the directory that holds arch/ (default: .)")
+      ->check(CLI::ExistingDirectory);
+  arch_check_cmd->add_flag("--write-lock", arch_opts.write_lock,
+                           "write arch/contracts.lock.json (atomically) instead of comparing it; not written when there are errors");
+  arch_check_cmd->add_option("--world", arch_world, world_help + "; the world the files given run in");
+  arch_check_cmd->add_option("--format", arch_format, "text (default) or json (an array of diagnostics, like check --format json)")
+      ->check(CLI::IsMember({"text", "json"}));
+  arch_check_cmd->footer("Exit: 0 no errors (warnings allowed), 1 errors found, 2 usage error.");
+  const auto run_arch_check = [&]() -> int {
+    const auto world = world_or_usage(arch_world);
+    if (!world) return kExitUsage;
+    arch_opts.world = *world;
+    const ArchCheckResult r = arch_check(arch_opts);
+    if (arch_format == "json") {
+      std::cout << diagnostics_to_json(r.diagnostics) << "\n";
+      for (const std::string& n : r.notes) std::cerr << "note: " << n << "\n";
+    } else {
+      std::cout << arch_check_text(r);
+    }
+    return has_errors(r.diagnostics) ? kExitRejected : kExitOk;
+  };
 
   try {
     app.parse(argc, argv);
@@ -417,6 +449,7 @@ int main(int argc, char** argv) {
     if (*fmt) return cmd_fmt(fmt_files, fmt_opts);
     if (*test) return cmd_test(test_files, test_opts);
     if (*graph) return cmd_graph(graph_file, graph_world, graph_opts);
+    if (*arch_check_cmd) return run_arch_check();
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload,
                                  run_progress);

@@ -16,8 +16,9 @@ TEST_CASE("diagnostics: the code table is well formed") {
   const auto infos = all_diag_infos();
   REQUIRE(infos.size() >= 25);
   std::set<std::string_view> codes;
-  // W_LINT_: the lints (compiler/lints.cpp, docs/ci.md).
-  const std::regex shape("[EW]_(PIPE|LINT|TEST)_[A-Z0-9_]+");
+  // W_LINT_: the lints (compiler/lints.cpp, docs/ci.md); E_TEST_: sluice test files; E_ARCH_/W_ARCH_:
+  // `sluice arch check`, under X07's own names (compiler/arch_check.cpp).
+  const std::regex shape("[EW]_(PIPE|LINT|TEST|ARCH)_[A-Z0-9_]+");
   for (std::size_t i = 0; i < infos.size(); ++i) {
     const DiagInfo& info = infos[i];
     INFO(info.code);
