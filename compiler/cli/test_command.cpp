@@ -447,7 +447,9 @@ class Runner {
     bool updated = false;
     for (Json& t : root["tests"]) updated = run_test(file, base, t) || updated;
     if (updated) {
-      const JsonParseResult again = parse_json(root.dump());
+      // The values came from a file that parsed as UTF-8 and from bytes_json, which writes text
+      // only when it is UTF-8; `replace` is for a trap message quoting other bytes.
+      const JsonParseResult again = parse_json(root.dump(-1, ' ', false, Json::error_handler_t::replace));
       const std::string out = layout_json(*again.root);
       const std::string tmp = temp_path_beside(file);
       if (write_whole(tmp, out) && std::rename(tmp.c_str(), file.c_str()) == 0) {
