@@ -16,6 +16,9 @@ struct RunEnv {
   // A pipe that copies a file unchanged lets the kernel move the bytes (copy_offload.hpp); false
   // (--no-copy-offload) always takes the page path. The doc is the same either way.
   bool copy_offload = true;
+  // Worker threads of a par_map stage (--par-threads N); 0: as many as cores. Never more than the
+  // stage's max_inflight. The doc of an ordered par_map does not depend on it.
+  unsigned par_threads = 0;
 };
 
 }  // namespace sluice
