@@ -49,7 +49,7 @@ std::optional<std::size_t> field_index(const StageSpec& spec, std::string_view n
 
 std::optional<std::size_t> fn_field_index(const StageSpec& spec) {
   for (std::size_t i = 0; i < spec.fields.size(); ++i)
-    if (spec.fields[i].kind == FieldKind::kFn) return i;
+    if (spec.fields[i].kind == FieldKind::kFn && spec.fields[i].name == "fn") return i;  // not par_map's mapper_defasync
   return std::nullopt;
 }
 
