@@ -172,3 +172,31 @@ TEST_CASE("par_map: a trap in the mapper is the run's trap, and a runaway item i
 }
 
 }  // namespace sluice::test
+
+namespace sluice::test {
+
+TEST_CASE("par_map: the front end checks scope_cfg, the mapper's signature and that it is an x07 function") {
+  const auto codes = [](const std::string& stage) {
+    CompileOptions o{.world = World::kSolveFs};
+    o.module_files = {mappers()};
+    std::vector<std::string> out;
+    for (const Diagnostic& d : compile_pipe_text(pipe(64, false, stage), "<par_map>", o).diagnostics) out.push_back(d.code);
+    return out;
+  };
+  const std::string head = "[\"std.stream.xf.par_map_stream_v1\", [\"max_inflight\", 2], [\"max_item_bytes\", 9], ";
+  CHECK(codes(head + "[\"mapper_defasync\", \"par_map.mappers.tag\"], [\"scope_cfg\", [\"task.scope.cfg_v1\", [\"max_children\", 4]]]]").empty());
+  CHECK(codes(head + "[\"mapper_defasync\", [\"std.stream.fn_v1\", \"par_map.mappers.tag\"]]]").empty());
+  CHECK(codes(head + "[\"mapper_defasync\", \"par_map.mappers.tag\"], [\"scope_cfg\", [\"task.scope.cfg_v1\", [\"max_kids\", 4]]]]") ==
+        std::vector<std::string>{"E_PIPE_UNKNOWN_FIELD"});
+  CHECK(codes(head + "[\"mapper_defasync\", \"par_map.mappers.tag\"], [\"scope_cfg\", [\"task.scope.cfg_v1\", [\"max_ticks\", -1]]]]") ==
+        std::vector<std::string>{"E_PIPE_VALUE_RANGE"});
+  // A (bytes_view) -> bytes function is a map_bytes function, not a mapper.
+  CHECK(codes(head + "[\"mapper_defasync\", \"par_map.mappers.tag_seq\"]]") == std::vector<std::string>{"E_PIPE_FN_SIG"});
+  // result_bytes mapper in the bytes variant.
+  CHECK(codes(head + "[\"mapper_defasync\", \"par_map.mappers.ok_tag\"]]") == std::vector<std::string>{"E_PIPE_FN_SIG"});
+  CHECK(codes(head + "[\"mapper_defasync\", \"std.bytes.copy\"]]") == std::vector<std::string>{"E_PIPE_FN_SIG"});
+  CHECK(codes("[\"std.stream.xf.par_map_stream_v1\", [\"max_inflight\", 0], [\"max_item_bytes\", 9], [\"mapper_defasync\", \"par_map.mappers.tag\"]]") ==
+        std::vector<std::string>{"E_PIPE_VALUE_RANGE"});
+}
+
+}  // namespace sluice::test
