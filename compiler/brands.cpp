@@ -23,8 +23,12 @@ class BrandWalk {
       const std::optional<x07::FnSignature>& sig = sigs[i];
       const std::string_view id = st.spec->id;
       const bool is_map = id == "std.stream.xf.map_bytes_v1";
+      // Spec §11/§12: a par_map's mapper item param (#2) gives its input brand, its result_brand
+      // (on bytes or result_bytes) its output brand, as a claim.
+      const bool is_par_map = id.starts_with("std.stream.xf.par_map_stream_");
       std::string req = st.declared_in_brand;
       if (req.empty()) req = is_map && sig && !sig->param_brand.empty() ? sig->param_brand : "any";
+      if (st.declared_in_brand.empty() && is_par_map && sig && !sig->item_param_brand.empty()) req = sig->item_param_brand;
       require(chain, req, cur, st.pointer, std::string(id));
       st.in_brand = req == "same" ? cur : req;
       if (st.in_brand == kNone) st.in_brand = "any";
@@ -37,6 +41,9 @@ class BrandWalk {
         } else if (id == "std.stream.xf.filter_v1" || id == "std.stream.xf.take_v1") {
           out = "same";
         } else if (is_map && sig && !sig->result_brand.empty() && sig->result == x07::Ty::kBytes) {
+          out = sig->result_brand;
+          claim = true;
+        } else if (is_par_map && sig && !sig->result_brand.empty()) {
           out = sig->result_brand;
           claim = true;
         } else {

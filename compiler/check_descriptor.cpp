@@ -1,6 +1,7 @@
 #include "compiler/check_descriptor.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace sluice {
 namespace {
@@ -48,7 +49,7 @@ std::optional<std::size_t> field_index(const StageSpec& spec, std::string_view n
 
 std::optional<std::size_t> fn_field_index(const StageSpec& spec) {
   for (std::size_t i = 0; i < spec.fields.size(); ++i)
-    if (spec.fields[i].kind == FieldKind::kFn) return i;
+    if (spec.fields[i].kind == FieldKind::kFn && spec.fields[i].name == "fn") return i;  // not par_map's mapper_defasync
   return std::nullopt;
 }
 
@@ -322,6 +323,14 @@ class StageChecker {
       case FieldKind::kBrandOut: return check_brand(spec, fs, v, vp, what);
       case FieldKind::kExpr: return check_expr(v, vp, fs.type, what, ctx_);
       case FieldKind::kFn: {
+        // par_map's mapper_defasync may also name its function bare (spec §2).
+        if (v.is_string() && fs.name == "mapper_defasync") {
+          if (const auto why = symbol_problem(v.text)) {
+            ctx_.report(DiagId::kSymbol, v, vp, "invalid function name " + json_quote(v.text) + " in " + what + ": " + *why);
+            return std::nullopt;
+          }
+          return ArgValue{ArgValue::Kind::kWord, 0, v.text};
+        }
         if (!v.is_form(kFnHead) || v.items.size() != 2 || !v.items[1].is_string()) {
           ctx_.report(v.is_form(kFnHead) ? DiagId::kArity : DiagId::kValueType, v, vp,
                       what + " must be [\"std.stream.fn_v1\", \"<module_id>.<fn>\"], found " + describe_json(v) +
@@ -362,6 +371,7 @@ class StageChecker {
         }
         return ArgValue{ArgValue::Kind::kInt, *n, {}};
       }
+      case FieldKind::kScopeCfg: return check_scope_cfg(v, vp, what);
       case FieldKind::kSymbol: {
         if (!v.is_string()) {
           ctx_.report(DiagId::kValueType, v, vp, what + " must be a symbol (a string), found " + describe_json(v));
@@ -375,6 +385,66 @@ class StageChecker {
       }
     }
     return std::nullopt;
+  }
+
+  // par_map scope_cfg: ["task.scope.cfg_v1", [key, int >= 0]...] with X07's five task-scope keys,
+  // each at most once. Kept as "key=value;..." in key order (the plan shows it; docs/compat.md
+  // says why sluice does not meter these cooperative-scheduler budgets).
+  std::optional<ArgValue> check_scope_cfg(const JsonNode& v, const std::string& vp, const std::string& what) {
+    static constexpr std::array<std::string_view, 5> kKeys{"max_children", "max_ticks", "max_blocked_waits",
+                                                           "max_join_polls", "max_slot_result_bytes"};
+    if (!v.is_form("task.scope.cfg_v1")) {
+      ctx_.report(DiagId::kFieldShape, v, vp,
+                  what + " must be [\"task.scope.cfg_v1\", [\"max_children\", N], ...], found " + describe_json(v),
+                  "keys: " + join_names(kKeys));
+      return std::nullopt;
+    }
+    std::array<std::optional<std::int64_t>, kKeys.size()> values;
+    bool ok = true;
+    for (std::size_t j = 1; j < v.items.size(); ++j) {
+      const JsonNode& kv = v.items[j];
+      const std::string kvp = json_pointer_append(vp, j);
+      if (!kv.is_array() || kv.items.size() != 2 || !kv.items[0].is_string()) {
+        ctx_.report(DiagId::kFieldShape, kv, kvp, "a task.scope.cfg_v1 entry must be [\"key\", N], found " + describe_json(kv),
+                    "keys: " + join_names(kKeys));
+        ok = false;
+        continue;
+      }
+      const auto it = std::find(kKeys.begin(), kKeys.end(), kv.items[0].text);
+      if (it == kKeys.end()) {
+        std::string hint = did_you_mean(kv.items[0].text, kKeys);
+        if (hint.empty()) hint = "keys: " + join_names(kKeys);
+        ctx_.report(DiagId::kUnknownField, kv.items[0], json_pointer_append(kvp, 0),
+                    "task.scope.cfg_v1 unknown field: " + kv.items[0].text, std::move(hint));
+        ok = false;
+        continue;
+      }
+      const std::size_t k = static_cast<std::size_t>(it - kKeys.begin());
+      if (values[k]) {
+        ctx_.report(DiagId::kDuplicateField, kv.items[0], json_pointer_append(kvp, 0),
+                    "task.scope.cfg_v1 has duplicate field: " + kv.items[0].text);
+        ok = false;
+        continue;
+      }
+      const std::string np = json_pointer_append(kvp, 1);
+      const auto n = check_int_literal(kv.items[1], np, "task.scope.cfg_v1 " + kv.items[0].text, ctx_);
+      if (!n) {
+        ok = false;
+        continue;
+      }
+      if (*n < 0) {
+        ctx_.report(DiagId::kValueRange, kv.items[1], np,
+                    "task.scope.cfg_v1 " + kv.items[0].text + " must be at least 0, found " + kv.items[1].text);
+        ok = false;
+        continue;
+      }
+      values[k] = *n;
+    }
+    if (!ok) return std::nullopt;
+    std::string text;
+    for (std::size_t k = 0; k < kKeys.size(); ++k)
+      if (values[k]) text += std::string(kKeys[k]) + "=" + std::to_string(*values[k]) + ";";
+    return ArgValue{ArgValue::Kind::kBytes, 0, text};
   }
 
   static bool has_plugin_opts(const StageSpec& spec) {
@@ -500,6 +570,35 @@ class StageChecker {
   }
 };
 
+bool is_par_map(const StageSpec& spec) { return spec.id.starts_with("std.stream.xf.par_map_stream_"); }
+
+// Spec §11 and §3: at most one par_map stage per pipe, and the unordered ones only with
+// allow_nondet_v1=1. X07 checks both only for a cfg that passes its run-time check (§19.2).
+void check_par_map_rules(const JsonNode& chain, const CheckedPipe& pipe, CheckContext& ctx) {
+  if (!pipe.cfg.complete || !pipe.cfg.values.runtime_valid()) return;
+  const CheckedStage* first = nullptr;
+  for (std::size_t i = 0; i < pipe.chain.size(); ++i) {
+    const CheckedStage& st = pipe.chain[i];
+    if (st.spec == nullptr || !is_par_map(*st.spec)) continue;
+    const JsonNode& node = chain.items[i + 1];
+    if (first != nullptr) {
+      ctx.report(DiagId::kParMapMultiple, node, st.pointer,
+                 "a pipe may hold at most one par_map stage; another one is at " + first->pointer,
+                 "one par_map stage already runs its items on every worker thread");
+    } else {
+      first = &st;
+    }
+    if (st.spec->id.find("_unordered_") != std::string_view::npos && pipe.cfg.values.allow_nondet_v1 != 1) {
+      ctx.report(DiagId::kNondetNotAllowed, node, st.pointer,
+                 "X07E_PIPE_NDET_NOT_ALLOWED: unordered par_map stages require allow_nondet_v1=1",
+                 "add [\"allow_nondet_v1\", 1] to std.stream.cfg_v1, or use the ordered " +
+                     std::string(st.spec->id.find("_result_bytes_") != std::string_view::npos
+                                     ? "std.stream.xf.par_map_stream_result_bytes_v1"
+                                     : "std.stream.xf.par_map_stream_v1"));
+    }
+  }
+}
+
 }  // namespace
 
 CheckedPipe check_descriptor(const JsonNode& root, std::string_view file, World world, std::vector<Diagnostic>& out,
@@ -558,6 +657,7 @@ CheckedPipe check_descriptor(const JsonNode& root, std::string_view file, World 
       }
     }
   }
+  if (chain.is_form("std.stream.chain_v1")) check_par_map_rules(chain, pipe, ctx);
   pipe.sink = stages.check(root.items[4], "/4", StageKind::kSink, false);
   return pipe;
 }

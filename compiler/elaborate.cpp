@@ -38,6 +38,7 @@ ArgValue default_value(const FieldSpec& f) {
                       std::string(f.words[static_cast<std::size_t>(f.default_value)])};
     case FieldKind::kFn:
     case FieldKind::kSymbol: return ArgValue{ArgValue::Kind::kWord, 0, {}};
+    case FieldKind::kScopeCfg: return ArgValue{ArgValue::Kind::kBytes, 0, {}};  // an empty task.scope.cfg_v1
     case FieldKind::kExpr:
       if (f.type != ValueType::kI32) return ArgValue{ArgValue::Kind::kBytes, 0, {}};
       return ArgValue{ArgValue::Kind::kInt, f.default_value, {}};

@@ -85,6 +85,7 @@ std::string run_function(const Plan& plan, bool has_x07) {
       "  if (!plan.cfg.runtime_valid()) return sluice::outcome_cfg_invalid();\n"
       "  sluice::PagePool pool(page_size);\n"
       "  sluice::RunContext ctx(sluice::budgets_of(plan), pool, host.progress);\n"
+      "  ctx.set_par_threads(host.par_threads);\n"
       "  const sluice::RunEnv env = sluice::env_for(plan, host);\n";
   out += "  using SinkT = sluice::SinkEntry<" + std::string(plan.sink.spec->cpp_type) + ">;\n";
   out += "  SinkT sink(ctx, plan.sink_u32frames, ctx, " + std::string(plan.sink.spec->cpp_config) + "(plan), env);\n";

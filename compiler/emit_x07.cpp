@@ -584,6 +584,7 @@ class FnLowering {
 std::string stage_fn_name(const PlanStage& st) {
   if (const ArgValue* v = st.arg("fn")) return v->bytes;
   if (const ArgValue* v = st.arg("validator")) return v->bytes;
+  if (const ArgValue* v = st.arg("mapper_defasync")) return v->bytes;
   return {};
 }
 
@@ -628,8 +629,11 @@ std::optional<X07Translation> translate_x07(const Plan& plan, std::size_t native
     const std::string entry = "entry" + std::to_string(i);
     entries += "// stage " + std::to_string(i) + ": " + Registry::sanitize_comment(name) + "\n";
     entries += "sluice::UserFnStatus " + entry + "(const void*, sluice::UserFnIo& io) {\n";
-    entries += "  return rt::run_entry(io, kFuel, g_input, [&](rt::Ctx& cx) { return " + callee + "(cx, io.item" +
-               (h->fn->params.size() > 1 ? ", sluice::ScratchBuf::kHandle" : "") + "); });\n}\n";
+    // (bytes_view) or (bytes_view, i32 scratch handle); a par_map mapper is (bytes_view ctx, bytes item).
+    const bool mapper = h->fn->params.size() > 1 && h->fn->params[1] == Ty::kBytes;
+    const std::string args = mapper ? "io.mapper_ctx, rt::take_item(io)"
+                                    : std::string("io.item") + (h->fn->params.size() > 1 ? ", sluice::ScratchBuf::kHandle" : "");
+    entries += "  return rt::run_entry(io, kFuel, g_input, [&](rt::Ctx& cx) { return " + callee + "(cx, " + args + "); });\n}\n";
     t.stage_fns[i] = "sluice::UserFn{nullptr, &" + entry + "}";
   }
   // Translating a function may name more functions (its callees): the registry grows as we go.

@@ -9,6 +9,7 @@ RunOutcome run_plan(const Plan& plan, const RunOptions& options) {
   if (!plan.cfg.runtime_valid()) return outcome_cfg_invalid();
   PagePool pool(options.page_size);
   RunContext ctx(budgets_of(plan), pool, options.env.progress);
+  ctx.set_par_threads(options.env.par_threads);
   Instantiated p = instantiate(plan, ctx, env_for(plan, options.env), options.host);
   return execute(ctx, *p.source, p.chain, *p.sink, doc_options_of(plan));
 }

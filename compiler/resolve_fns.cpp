@@ -11,6 +11,7 @@ std::string sig_text(const x07::FnSignature& s) {
     if (i) out += ", ";
     out += x07::ty_name(s.params[i]);
     if (i == 0 && !s.param_brand.empty()) out += "@" + s.param_brand;
+    if (i == 1 && !s.item_param_brand.empty()) out += "@" + s.item_param_brand;
   }
   out += ") -> " + std::string(x07::ty_name(s.result));
   if (!s.result_brand.empty()) out += "@" + s.result_brand;
@@ -24,6 +25,8 @@ bool matches(const x07::FnSignature& s, UserFnSig want) {
     case UserFnSig::kFilter: return s.params == std::vector<Ty>{Ty::kView} && s.result == Ty::kI32;
     case UserFnSig::kValidator: return s.params == std::vector<Ty>{Ty::kView} && s.result == Ty::kResI32;
     case UserFnSig::kMapInPlace: return s.params == std::vector<Ty>{Ty::kView, Ty::kI32} && s.result == Ty::kResI32;
+    case UserFnSig::kParMap: return s.params == std::vector<Ty>{Ty::kView, Ty::kBytes} && s.result == Ty::kBytes;
+    case UserFnSig::kParMapResult: return s.params == std::vector<Ty>{Ty::kView, Ty::kBytes} && s.result == Ty::kResBytes;
   }
   return false;
 }
@@ -32,6 +35,9 @@ std::optional<UserFnSig> stage_sig(std::string_view id) {
   if (id == "std.stream.xf.map_bytes_v1") return UserFnSig::kMap;
   if (id == "std.stream.xf.filter_v1") return UserFnSig::kFilter;
   if (id == "std.stream.xf.map_in_place_buf_v1") return UserFnSig::kMapInPlace;
+  if (id == "std.stream.xf.par_map_stream_v1" || id == "std.stream.xf.par_map_stream_unordered_v1") return UserFnSig::kParMap;
+  if (id == "std.stream.xf.par_map_stream_result_bytes_v1" || id == "std.stream.xf.par_map_stream_unordered_result_bytes_v1")
+    return UserFnSig::kParMapResult;
   return std::nullopt;
 }
 
@@ -120,10 +126,19 @@ std::vector<std::optional<x07::FnSignature>> resolve_fns(Plan& plan, FnContext& 
       continue;
     }
     const auto want = stage_sig(st.spec->id);
-    const ArgValue* name = st.arg("fn");
+    const bool mapper = want == UserFnSig::kParMap || want == UserFnSig::kParMapResult;
+    const ArgValue* name = st.arg(mapper ? "mapper_defasync" : "fn");
     if (!want || !name) continue;
     const auto fn = ctx.resolve(name->bytes, st.pointer);
     if (!fn) continue;
+    // A mapper runs on worker threads with its own frames: it must be an x07 function (defn or
+    // defasync), whose calls are thread-safe, not a library or host function.
+    if (mapper && x07::x07_handle_of(fn->handle) == nullptr) {
+      ctx.report(DiagId::kFnSig, st.pointer,
+                 std::string(st.spec->id) + " needs an x07 function (defn or defasync) " +
+                     std::string(user_fn_sig_text(*want)) + "; " + fn->name + " is a built-in or host function");
+      continue;
+    }
     if (!matches(fn->sig, *want)) {
       ctx.report(DiagId::kFnSig, st.pointer,
                  std::string(st.spec->id) + " needs a function " + std::string(user_fn_sig_text(*want)) + "; " + fn->name +

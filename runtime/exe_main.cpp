@@ -28,7 +28,8 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "%s: a compiled sluice pipeline (world %s, plan %s, sluice %s)\n  %s\n"
       "\n"
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
-      "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]\n"
+      "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]
+      "          [--par-threads N]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
       "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
@@ -42,6 +43,8 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "                    letting the kernel copy them (copy_file_range); the doc is the same\n"
       "  --progress MODE   a progress line on stderr for runs over a second: auto (default: on a\n"
       "                    terminal, not under CI=...), always, or never\n"
+      "  --par-threads N   worker threads of a par_map stage, 1..256 (default: as many as cores, never\n"
+      "                    more than its max_inflight); an ordered par_map gives the same doc for any N\n"
       "\n"
       "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 the result could not be\n"
       "written to stdout (e.g. the reader of a pipe went away).\n",
@@ -111,6 +114,12 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
       if (end == nullptr || *end != '\0' || n == 0 || n > (1ul << 30))
         return usage(argv0, "--page-size: expected 1..1073741824, got " + std::string(v));
       page_size = static_cast<std::uint32_t>(n);
+    } else if (a == "--par-threads") {
+      char* end = nullptr;
+      const unsigned long n = std::strtoul(std::string(v).c_str(), &end, 10);
+      if (end == nullptr || *end != '\0' || n == 0 || n > 256)
+        return usage(argv0, "--par-threads: expected 1..256, got " + std::string(v));
+      env.par_threads = static_cast<unsigned>(n);
     } else if (a == "--input") {
       std::string why;
       input.clear();

@@ -86,6 +86,11 @@ class RunContext {
   // Bytes the kernel copied for this run (copy offload), never through a page.
   [[nodiscard]] std::uint64_t offloaded_bytes() const { return offloaded_bytes_; }
 
+  // Worker threads a par_map stage may use (--par-threads; 0: as many as cores). Set by the
+  // backend from RunEnv::par_threads before the stages are built.
+  void set_par_threads(unsigned n) { par_threads_ = n; }
+  [[nodiscard]] unsigned par_threads() const { return par_threads_; }
+
   // take_v1: the source stops after the current item, without flushing (spec §5).
   void request_stop() { stop_requested_ = true; }
   [[nodiscard]] bool stop_requested() const { return stop_requested_; }
@@ -119,6 +124,7 @@ class RunContext {
   PagePool* pool_;
   Counters counters_;
   bool stop_requested_ = false;
+  unsigned par_threads_ = 0;
   RunStatus status_ = RunStatus::kOk;
   std::uint32_t code_ = 0;
   ErrId err_id_ = ErrId::kCfgInvalid;

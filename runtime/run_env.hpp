@@ -21,6 +21,9 @@ struct RunEnv {
   // The progress line (runtime/progress.hpp), owned by the host; null: none (the default, and
   // always for embedding hosts that do not ask). The source loop ticks it once per source item.
   ProgressMeter* progress = nullptr;
+  // Worker threads of a par_map stage (--par-threads N); 0: as many as cores. Never more than the
+  // stage's max_inflight. The doc of an ordered par_map does not depend on it.
+  unsigned par_threads = 0;
 };
 
 }  // namespace sluice

@@ -204,6 +204,60 @@ constexpr StageSpec kXfPlugin{.id = "std.stream.xf.plugin_v1",
     .cpp_config = "sluice::plugin_config",
     .build_stage = build_stage<PluginStage, plugin_config>};
 
+// Spec §11. The four ids differ in the mapper's result (bytes | result_bytes) and in the order
+// results leave the stage (input order | completion order); one kernel serves them all.
+constexpr std::array kParMapFields{
+    FieldSpec{"max_inflight", FieldKind::kIntLiteral, true, 1, 0},
+    FieldSpec{"max_item_bytes", FieldKind::kIntLiteral, true, 1, 0},
+    FieldSpec{"max_inflight_in_bytes", FieldKind::kIntLiteral, false, 0, 0},
+    FieldSpec{"max_out_item_bytes", FieldKind::kIntLiteral, false, 0, 0},
+    FieldSpec{"ctx", FieldKind::kExpr, false, INT32_MIN, 0, {}, ValueType::kBytes},
+    FieldSpec{"mapper_defasync", FieldKind::kFn, true},
+    FieldSpec{"scope_cfg", FieldKind::kScopeCfg},
+    kInBrand,
+    kOutBrand,
+};
+constexpr StageSpec kXfParMap{.id = "std.stream.xf.par_map_stream_v1",
+                              .kind = StageKind::kTransducer,
+                              .fields = kParMapFields,
+                              .flushable = true,
+                              .summary = "mapper(ctx, item): bytes on worker threads, at most max_inflight at once, in input order",
+                              .calls_user_fn = true,
+    .cpp_header = "stdlib/xf/par_map.hpp",
+    .cpp_type = "sluice::ParMap",
+    .cpp_config = "sluice::par_map_config",
+    .build_stage = build_stage<ParMap, par_map_config>};
+constexpr StageSpec kXfParMapResult{.id = "std.stream.xf.par_map_stream_result_bytes_v1",
+                                    .kind = StageKind::kTransducer,
+                                    .fields = kParMapFields,
+                                    .flushable = true,
+                                    .summary = "mapper(ctx, item): result_bytes on worker threads, in input order; an err ends the run",
+                                    .calls_user_fn = true,
+    .cpp_header = "stdlib/xf/par_map.hpp",
+    .cpp_type = "sluice::ParMap",
+    .cpp_config = "sluice::par_map_config",
+    .build_stage = build_stage<ParMap, par_map_config>};
+constexpr StageSpec kXfParMapUnordered{.id = "std.stream.xf.par_map_stream_unordered_v1",
+                                       .kind = StageKind::kTransducer,
+                                       .fields = kParMapFields,
+                                       .flushable = true,
+                                       .summary = "mapper(ctx, item): bytes on worker threads, in completion order (allow_nondet_v1=1)",
+                                       .calls_user_fn = true,
+    .cpp_header = "stdlib/xf/par_map.hpp",
+    .cpp_type = "sluice::ParMap",
+    .cpp_config = "sluice::par_map_config",
+    .build_stage = build_stage<ParMap, par_map_config>};
+constexpr StageSpec kXfParMapUnorderedResult{.id = "std.stream.xf.par_map_stream_unordered_result_bytes_v1",
+                                             .kind = StageKind::kTransducer,
+                                             .fields = kParMapFields,
+                                             .flushable = true,
+                                             .summary = "mapper(ctx, item): result_bytes on worker threads, in completion order (allow_nondet_v1=1)",
+                                             .calls_user_fn = true,
+    .cpp_header = "stdlib/xf/par_map.hpp",
+    .cpp_type = "sluice::ParMap",
+    .cpp_config = "sluice::par_map_config",
+    .build_stage = build_stage<ParMap, par_map_config>};
+
 // ---- sinks ----
 constexpr std::array kSinkFields{kInBrand};
 constexpr StageSpec kSinkCollect{.id = "std.stream.sink.collect_bytes_v1",
@@ -279,10 +333,11 @@ constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_s
     .cpp_config = "sluice::write_stream_config",
     .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 
-constexpr std::array<const StageSpec*, 19> kAll{
+constexpr std::array<const StageSpec*, 23> kAll{
     &kSrcBytes,      &kSrcFsOpenRead, &kXfTake,        &kXfSplitLines,    &kXfFrame,
     &kXfDeframe,     &kXfJsonCanon,   &kXfMapBytes,    &kXfFilter,        &kXfMapInPlace,
-    &kXfRequireBrand, &kXfPlugin,   &kSinkCollect,   &kSinkHash,        &kSinkNull,
+    &kXfRequireBrand, &kXfPlugin,   &kXfParMap,      &kXfParMapResult,  &kXfParMapUnordered,
+    &kXfParMapUnorderedResult,      &kSinkCollect,   &kSinkHash,        &kSinkNull,
     &kSinkU32Frames, &kSinkWriteFile, &kSinkWriteStream, &kSinkWriteStreamHash,
 };
 
@@ -301,15 +356,11 @@ std::span<const StageSpec* const> all_stages() { return kAll; }
 namespace sluice {
 
 bool is_x07_stage_not_yet_supported(std::string_view id) {
-  static constexpr std::array<std::string_view, 12> kIds{
+  static constexpr std::array<std::string_view, 8> kIds{
       "std.stream.src.rr_send_v1",
       "std.stream.src.db_rows_doc_v1",
       "std.stream.src.net_tcp_read_stream_handle_v1",
       "std.stream.src.net_tcp_read_u32frames_v1",
-      "std.stream.xf.par_map_stream_v1",
-      "std.stream.xf.par_map_stream_result_bytes_v1",
-      "std.stream.xf.par_map_stream_unordered_v1",
-      "std.stream.xf.par_map_stream_unordered_result_bytes_v1",
       "std.stream.sink.net_tcp_write_stream_handle_v1",
       "std.stream.sink.net_tcp_write_u32frames_v1",
       "std.stream.sink.net_tcp_connect_write_v1",

@@ -37,10 +37,12 @@ enum class FieldKind : std::uint8_t {
   kBrandOut,    // out_item_brand: "same" | "none" | brand id (sources: brand id only)
   kExpr,        // ["std.stream.expr_v1", X] of `type`
   kFn,          // ["std.stream.fn_v1", "<fn symbol>"]; also accepted bare, without the key
-                // (map_bytes/filter/map_in_place: ["std.stream.xf.filter_v1", ["std.stream.fn_v1", f]])
+                // (map_bytes/filter/map_in_place: ["std.stream.xf.filter_v1", ["std.stream.fn_v1", f]]);
+                // par_map's mapper_defasync also takes a bare "<fn symbol>" (spec §2)
   kSymbol,      // a bare symbol (require_brand_v1 brand, validator); stored as a word
   kPluginId,    // plugin_v1 id: ["bytes.lit", id] or ["std.stream.expr_v1", ["bytes.lit", id]]; a word
   kPluginOpt,   // a flag inside plugin_v1's ["opts_v1", [name, 0|1]...] (never a field of its own)
+  kScopeCfg,    // par_map scope_cfg: ["task.scope.cfg_v1", [key, int]...]; stored as bytes "key=v;..."
 };
 
 enum class WorldNeed : std::uint8_t {

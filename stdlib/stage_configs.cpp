@@ -91,6 +91,22 @@ MapInPlaceBufConfig map_in_place_buf_config(const Plan& plan, std::size_t index)
   return cfg;
 }
 
+ParMapConfig par_map_config(const Plan& plan, std::size_t index) {
+  const PlanStage& s = plan.chain[index];
+  const std::string_view id = s.spec->id;
+  ParMapConfig cfg;
+  cfg.fn = s.fn;
+  cfg.fn_name = bytes_string(s, "mapper_defasync");
+  cfg.result_bytes = id.ends_with("_result_bytes_v1");
+  cfg.unordered = id.find("_unordered_") != std::string_view::npos;
+  cfg.max_inflight = u32_arg(s, "max_inflight");
+  cfg.max_item_bytes = u32_arg(s, "max_item_bytes");
+  cfg.max_inflight_in_bytes = u32_arg(s, "max_inflight_in_bytes");
+  cfg.max_out_item_bytes = u32_arg(s, "max_out_item_bytes");
+  cfg.ctx = bytes_string(s, "ctx");
+  return cfg;
+}
+
 RequireBrandConfig require_brand_config(const Plan& plan, std::size_t index) {
   const PlanStage& s = plan.chain[index];
   RequireBrandConfig cfg;

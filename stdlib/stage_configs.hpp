@@ -23,6 +23,7 @@
 #include "stdlib/xf/filter.hpp"
 #include "stdlib/xf/map_bytes.hpp"
 #include "stdlib/xf/map_in_place_buf.hpp"
+#include "stdlib/xf/par_map.hpp"
 #include "stdlib/xf/plugin.hpp"
 #include "stdlib/xf/require_brand.hpp"
 #include "stdlib/xf/take.hpp"
@@ -42,6 +43,7 @@ FilterConfig filter_config(const Plan& plan, std::size_t index);
 MapInPlaceBufConfig map_in_place_buf_config(const Plan& plan, std::size_t index);
 RequireBrandConfig require_brand_config(const Plan& plan, std::size_t index);
 PluginStageConfig plugin_config(const Plan& plan, std::size_t index);
+ParMapConfig par_map_config(const Plan& plan, std::size_t index);
 
 CollectBytesConfig collect_bytes_config(const Plan& plan);
 HashFnv1a32Config hash_fnv1a32_config(const Plan& plan);

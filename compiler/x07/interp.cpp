@@ -1,6 +1,7 @@
 #include "compiler/x07/interp.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <forward_list>
 #include <cstring>
 #include <memory>
@@ -24,6 +25,7 @@ struct EvalState {
   ScratchBuf* scratch = nullptr;
   int depth = 0;
   const EvalSettings* settings = nullptr;
+  const std::atomic<bool>* cancel = nullptr;  // a par_map stage's stop flag (UserFnIo::cancel)
   std::forward_list<std::vector<std::uint8_t>> kept;  // see Op::kCall
 };
 
@@ -204,6 +206,9 @@ Value native(const Node& n, Frame& f, EvalState& st) {
 Value eval(const Node& n, Frame& f, EvalState& st) {
   if (st.fuel == 0) rt::fuel_out(site(n), st.settings->fuel);
   --st.fuel;
+  // A canceled par_map item stops within a few thousand steps, not at the end of its fuel.
+  if ((st.fuel & rt::kCancelPollMask) == 0 && st.cancel != nullptr && st.cancel->load(std::memory_order_relaxed))
+    rt::canceled();
   switch (n.op) {
     case Op::kConst: return of_i32(n.imm);
     case Op::kBytesLit:
@@ -353,12 +358,20 @@ UserFnStatus entry(const void* ctx, UserFnIo& io) {
   const FnHandle& h = *static_cast<const FnHandle*>(ctx);
   FrameLease lease(h.fn->nslots);
   Frame& frame = lease.frame();
-  frame[0].view = io.item;
-  if (h.fn->params.size() > 1) frame[1].i = ScratchBuf::kHandle;
+  if (h.fn->params.size() > 1 && h.fn->params[1] == Ty::kBytes) {
+    // A par_map mapper (ctx: bytes_view, item: bytes): the item arrives as owned bytes.
+    frame[0].view = io.mapper_ctx;
+    if (io.owned_item != nullptr) frame[1].buf.swap(*io.owned_item);
+    else frame[1].buf.assign(io.item.begin(), io.item.end());
+  } else {
+    frame[0].view = io.item;
+    if (h.fn->params.size() > 1) frame[1].i = ScratchBuf::kHandle;
+  }
   EvalState st;
   st.fuel = h.settings->fuel;
   st.settings = h.settings;
   st.scratch = io.scratch;
+  st.cancel = io.cancel;
   UserFnStatus status = UserFnStatus::kOk;
   try {
     Value v = call_fn(*h.fn, frame, st);
@@ -366,6 +379,11 @@ UserFnStatus entry(const void* ctx, UserFnIo& io) {
       case Ty::kBytes:
       case Ty::kVec:
         if (io.out) io.out->swap(v.buf);
+        break;
+      case Ty::kResBytes:
+        io.is_err = v.err;
+        io.value = v.err ? v.i : 0;
+        if (!v.err && io.out) io.out->swap(v.buf);
         break;
       default:
         io.value = v.i;

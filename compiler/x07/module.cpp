@@ -151,11 +151,13 @@ class ModuleReader {
         for (std::size_t k = 0; k < names->items.size(); ++k)
           if (name_ok(&names->items[k], dp + "/names/" + std::to_string(k), "an exported name"))
             m_.add_export(names->items[k].text);
-      } else if (kind->text == "defn") {
+      } else if (kind->text == "defn" || kind->text == "defasync") {
+        // sluice has no async runtime: a defasync (a par_map mapper in X07) is an ordinary function
+        // that the par_map stage runs on its worker threads (docs/compat.md).
         read_defn(d, dp);
       } else {
         report(DiagId::kModule, *kind, dp + "/kind",
-               "declaration kind " + json_quote(kind->text) + " is not supported by sluice (export and defn are)");
+               "declaration kind " + json_quote(kind->text) + " is not supported by sluice (export, defn and defasync are)");
       }
     }
     if (!m_.entry && !export_node) report(DiagId::kModule, m_.root, "", "missing an export declaration");

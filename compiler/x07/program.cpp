@@ -22,6 +22,7 @@ FnSignature signature_of(const FnIr& fn) {
   FnSignature s;
   s.params = fn.params;
   if (!fn.decl->params.empty()) s.param_brand = fn.decl->params[0].brand;
+  if (fn.decl->params.size() > 1) s.item_param_brand = fn.decl->params[1].brand;
   s.result = fn.result;
   s.result_brand = fn.decl->result_brand;
   return s;

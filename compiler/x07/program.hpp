@@ -30,6 +30,7 @@ struct NativeFnRegistration {
 struct FnSignature {
   std::vector<Ty> params;
   std::string param_brand;  // of the first param
+  std::string item_param_brand;  // of the second param (a par_map mapper's item), "" when none
   Ty result = Ty::kI32;
   std::string result_brand;
 };

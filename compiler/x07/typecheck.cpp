@@ -488,6 +488,7 @@ class Checker {
 
 std::vector<Ty> sig_params(UserFnSig s) {
   if (s == UserFnSig::kMapInPlace) return {Ty::kView, Ty::kI32};
+  if (s == UserFnSig::kParMap || s == UserFnSig::kParMapResult) return {Ty::kView, Ty::kBytes};
   return {Ty::kView};
 }
 
@@ -497,6 +498,8 @@ Ty sig_result(UserFnSig s) {
     case UserFnSig::kFilter: return Ty::kI32;
     case UserFnSig::kValidator:
     case UserFnSig::kMapInPlace: return Ty::kResI32;
+    case UserFnSig::kParMap: return Ty::kBytes;
+    case UserFnSig::kParMapResult: return Ty::kResBytes;
   }
   return Ty::kI32;
 }

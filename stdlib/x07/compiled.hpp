@@ -3,6 +3,7 @@
 // stage's UserFnIo into a call and a trap into a status, as the interpreter's entry does.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <forward_list>
 #include <initializer_list>
@@ -16,6 +17,7 @@ struct Ctx {
   std::int64_t fuel = 0;         // steps left in this call of a stage function (< 0: ran out)
   std::uint64_t fuel_total = 0;  // what it started with, for the trap message
   ScratchBuf* scratch = nullptr;
+  const std::atomic<bool>* cancel = nullptr;  // a par_map stage's stop flag (UserFnIo::cancel)
   ByteView input;                // the program input (`input`)
   int depth = 0;                 // nested user-function calls
   // Bytes locals of returned functions that a returned view points into (keep_view), alive
@@ -56,9 +58,12 @@ class KeptScope {
 // differ (docs/build.md).
 // A translated function keeps the steps left in a local, `fuel`, stored back into the context
 // around calls and at returns.
+// A canceled par_map item (UserFnIo::cancel) stops here too, at its next loop iteration.
 inline void check_fuel(const Ctx& cx, std::int64_t fuel, Site s) {
   if (fuel < 0) [[unlikely]]
     fuel_out(s, cx.fuel_total);
+  if (cx.cancel != nullptr && cx.cancel->load(std::memory_order_relaxed)) [[unlikely]]
+    canceled();
 }
 
 // A trap `t` inside a translated function whose count is already past the fuel: the
@@ -95,6 +100,17 @@ inline void store_result(UserFnIo& io, const ResI32& r) {
   io.value = r.i;
   io.is_err = r.err;
 }
+inline void store_result(UserFnIo& io, ResBytes& r) {
+  io.is_err = r.err;
+  io.value = r.err ? r.i : 0;
+  if (!r.err && io.out) io.out->swap(r.buf);
+}
+
+// A par_map mapper's `bytes` item: the copy the stage already made, taken over, else a copy.
+inline Buf take_item(UserFnIo& io) {
+  if (io.owned_item != nullptr) return std::move(*io.owned_item);
+  return Buf(io.item.begin(), io.item.end());
+}
 
 // Runs body(cx) for one stage call with `fuel` steps.
 template <class Body>
@@ -103,6 +119,7 @@ UserFnStatus run_entry(UserFnIo& io, std::uint64_t fuel, ByteView input, Body&& 
   cx.fuel = static_cast<std::int64_t>(fuel);
   cx.fuel_total = fuel;
   cx.scratch = io.scratch;
+  cx.cancel = io.cancel;
   cx.input = input;
   try {
     auto v = body(cx);

@@ -55,6 +55,12 @@ inline std::string at(Site s) {
 
 [[noreturn]] inline void trap(Site s, const std::string& what) { throw Trap{UserFnStatus::kTrap, what + at(s)}; }
 
+// A par_map stage canceled its in-flight items (UserFnIo::cancel): the call ends without a result.
+// Both backends look at the flag when the steps left are a multiple of kCancelPollMask + 1 (the
+// interpreter) or at each loop iteration (compiled code), so a canceled item stops promptly.
+inline constexpr std::uint64_t kCancelPollMask = 0xFFF;
+[[noreturn]] inline void canceled() { throw Trap{UserFnStatus::kCanceled, "canceled"}; }
+
 [[noreturn]] inline void fuel_out(Site s, std::uint64_t fuel) {
   throw Trap{UserFnStatus::kFuel, "out of fuel after " + std::to_string(fuel) + " steps" + at(s)};
 }
