@@ -28,7 +28,7 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "%s: a compiled sluice pipeline (world %s, plan %s, sluice %s)\n  %s\n"
       "\n"
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
-      "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]
+      "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]\n"
       "          [--par-threads N]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
