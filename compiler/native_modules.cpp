@@ -33,6 +33,9 @@ bool valid_sig(UserFnSig sig) {
     case UserFnSig::kFilter:
     case UserFnSig::kValidator:
     case UserFnSig::kMapInPlace: return true;
+    // par_map mappers run on worker threads and must be x07 functions (docs/compat.md).
+    case UserFnSig::kParMap:
+    case UserFnSig::kParMapResult: return false;
   }
   return false;
 }
