@@ -33,6 +33,8 @@ bool valid_sig(UserFnSig sig) {
     case UserFnSig::kFilter:
     case UserFnSig::kValidator:
     case UserFnSig::kMapInPlace: return true;
+    case UserFnSig::kParMap:         // a par_map mapper must be an x07 function: it runs on worker
+    case UserFnSig::kParMapResult: return false;  // threads with its own frames (docs/compat.md)
   }
   return false;
 }
