@@ -384,6 +384,10 @@ class FnLowering {
           case UserFnSig::kValidator: return temp(Ty::kResI32, "rt::native_res(" + fn + ", " + name + ", " + a[0] + ")");
           case UserFnSig::kMapInPlace:
             return temp(Ty::kResI32, "rt::native_in_place(cx, " + site(n) + ", " + fn + ", " + name + ", " + a[0] + ", " + a[1] + ")");
+          // Mapper signatures belong to x07 functions only: neither the library, native modules
+          // (valid_sig) nor the embedding API (NativeFnSig) can register a native with one.
+          case UserFnSig::kParMap:
+          case UserFnSig::kParMapResult: break;
         }
         return kNever;
       }

@@ -33,9 +33,8 @@ bool valid_sig(UserFnSig sig) {
     case UserFnSig::kFilter:
     case UserFnSig::kValidator:
     case UserFnSig::kMapInPlace: return true;
-    // par_map mappers run on worker threads and must be x07 functions (docs/compat.md).
-    case UserFnSig::kParMap:
-    case UserFnSig::kParMapResult: return false;
+    case UserFnSig::kParMap:         // a par_map mapper must be an x07 function: it runs on worker
+    case UserFnSig::kParMapResult: return false;  // threads with its own frames (docs/compat.md)
   }
   return false;
 }

@@ -95,11 +95,11 @@ TEST_CASE("par_map: an ordered run gives the doc of the same pipe with map_bytes
   for (int round = 0; round < 24; ++round) {
     TempDir root;
     write_file(root.file("in.bin"), random_lines(rng, 1 + rng() % 300));
-    const std::uint32_t chunk = 1 + rng() % 200;
+    const auto chunk = static_cast<std::uint32_t>(1 + rng() % 200);
     const std::uint32_t page = std::array<std::uint32_t, 4>{1, 7, 64, 65536}[rng() % 4];
-    const std::uint32_t inflight = 1 + rng() % 8;
-    const std::uint32_t cap = rng() % 2 ? 0 : 7 + rng() % 30;  // items are at most 6 bytes
-    const unsigned threads = 1 + rng() % 4;
+    const auto inflight = static_cast<std::uint32_t>(1 + rng() % 8);
+    const auto cap = static_cast<std::uint32_t>(rng() % 2 ? 0 : 7 + rng() % 30);  // items are at most 6 bytes
+    const auto threads = static_cast<unsigned>(1 + rng() % 4);
     const bool result = rng() % 2;
     CAPTURE(round);
     CAPTURE(chunk);
@@ -121,8 +121,8 @@ TEST_CASE("par_map: unordered runs keep the counters and the multiset of items o
   for (int round = 0; round < 6; ++round) {
     TempDir root;
     write_file(root.file("in.bin"), random_lines(rng, 60 + rng() % 60));
-    const std::uint32_t chunk = 16 + rng() % 100;
-    const std::uint32_t inflight = 2 + rng() % 6;
+    const auto chunk = static_cast<std::uint32_t>(16 + rng() % 100);
+    const auto inflight = static_cast<std::uint32_t>(2 + rng() % 6);
     CAPTURE(round);
     const Parsed ordered = parse(run(pipe(chunk, true, par_map("par_map_stream_v1", "spin_tag", inflight, 0)), root, 4096, 2).doc);
     for (const std::string id : {"par_map_stream_unordered_v1", "par_map_stream_unordered_result_bytes_v1"}) {
