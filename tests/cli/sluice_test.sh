@@ -27,7 +27,7 @@ fi
 # 2. Wrong expectations, one kind at a time, in a copy beside the examples (paths stay right).
 work="$tmp/examples"; mkdir -p "$work/tests"
 cp -r examples/*.json examples/data examples/brandlab "$work/"
-cp examples/tests/examples.test.json "$work/tests/good.test.json"
+cp examples/tests/examples.test.json "$work/tests/good.test.json"; cp -r examples/tests/expected "$work/tests/"
 mutate() {  # NAME PYTHON-EXPRESSION-ON-t (the first test of that name) -> tests/NAME.test.json
   python3 - "$work/tests/good.test.json" "$work/tests/$1.test.json" "$2" "$3" <<'PY'
 import json, sys

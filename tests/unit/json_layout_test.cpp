@@ -76,7 +76,7 @@ TEST_CASE("json layout: the width counts code points, at the limit and one past 
   CHECK(layout(form(accents)) == form(accents) + "\n");
 }
 
-TEST_CASE("json layout: object members keep their order, duplicates included; idempotent") {
+TEST_CASE("json layout: object members keep their order, duplicates included, and it is idempotent") {
   const std::string text = R"({"z": 1, "a": 2, "z": 3})";
   CHECK(layout(text) == "{\"z\": 1, \"a\": 2, \"z\": 3}\n");
   const std::string module = R"({"kind":"module","decls":[{"kind":"defn","name":"m.f","params":[{"name":"item","ty":"bytes_view"}],"body":["begin",["let","n",["view.len","item"]],["if",["<u","n",2],["return",0],0],"n"]}]})";

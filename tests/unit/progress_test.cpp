@@ -20,7 +20,7 @@ TEST_CASE("progress line: bytes of the total, percent, rate, items out, elapsed 
   CHECK(ProgressMeter::line_text(2000, 2000, 2, 1) == "sluice: 2.0 kB of 2.0 kB (100%), 1.0 kB/s, 1 items out, 0:02");
 }
 
-TEST_CASE("progress modes: never, auto, always; anything else is refused") {
+TEST_CASE("progress modes: never, auto and always, anything else refused") {
   ProgressMode m = ProgressMode::kAuto;
   CHECK(sluice::parse_progress_mode("never", m));
   CHECK(m == ProgressMode::kNever);
