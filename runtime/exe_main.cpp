@@ -1,6 +1,8 @@
 #include "runtime/exe_main.hpp"
 
 #include <cerrno>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -71,6 +73,16 @@ bool read_whole_file(const std::string& path, std::string& out, std::string& why
   return !failed;
 }
 
+// A decimal count in [lo, hi], digits only: no sign, no spaces, no suffix.
+// (strtoul would take "-1" and " 7", and needs a NUL-terminated copy.)
+std::optional<std::uint64_t> parse_count(std::string_view text, std::uint64_t lo, std::uint64_t hi) {
+  std::uint64_t n = 0;
+  const char* const last = text.data() + text.size();
+  const auto [end, ec] = std::from_chars(text.data(), last, n);
+  if (text.empty() || ec != std::errc{} || end != last || n < lo || n > hi) return std::nullopt;
+  return n;
+}
+
 }  // namespace
 
 int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
@@ -109,17 +121,13 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
     } else if (a == "--emit") {
       if (!parse_emit_mode(v, emit)) return usage(argv0, "--emit: expected doc, payload, summary or json, got " + std::string(v));
     } else if (a == "--page-size") {
-      char* end = nullptr;
-      const unsigned long n = std::strtoul(std::string(v).c_str(), &end, 10);
-      if (end == nullptr || *end != '\0' || n == 0 || n > (1ul << 30))
-        return usage(argv0, "--page-size: expected 1..1073741824, got " + std::string(v));
-      page_size = static_cast<std::uint32_t>(n);
+      const std::optional<std::uint64_t> n = parse_count(v, 1, std::uint64_t{1} << 30);
+      if (!n) return usage(argv0, "--page-size: expected 1..1073741824, got " + std::string(v));
+      page_size = static_cast<std::uint32_t>(*n);
     } else if (a == "--par-threads") {
-      char* end = nullptr;
-      const unsigned long n = std::strtoul(std::string(v).c_str(), &end, 10);
-      if (end == nullptr || *end != '\0' || n == 0 || n > 256)
-        return usage(argv0, "--par-threads: expected 1..256, got " + std::string(v));
-      env.par_threads = static_cast<unsigned>(n);
+      const std::optional<std::uint64_t> n = parse_count(v, 1, 256);
+      if (!n) return usage(argv0, "--par-threads: expected 1..256, got " + std::string(v));
+      env.par_threads = static_cast<unsigned>(*n);
     } else if (a == "--input") {
       std::string why;
       input.clear();
