@@ -75,18 +75,14 @@ std::string make_plan_function(const Plan& plan, const std::vector<std::string>&
   return out;
 }
 
-std::string run_function(const Plan& plan, bool has_x07) {
+// The chain, built for either kind of link: sluice::StaticNext (the plain run) or
+// sluice::ProfiledLink (--profile). An executable holds both instantiations, so the plain run
+// pays nothing for the profile it could take.
+std::string run_chain_function(const Plan& plan) {
   std::string out =
-      "sluice::RunOutcome run(const sluice::RunEnv& host, std::uint32_t page_size, sluice::ByteView input) {\n"
-      "  static const sluice::Plan plan = make_plan();\n";
-  out += has_x07 ? "  g_input = input;\n" : "  (void)input;\n";
-  out +=
-      "  // X07 replaces the whole pipe with a constant ERR 1 doc when the cfg fails its runtime check.\n"
-      "  if (!plan.cfg.runtime_valid()) return sluice::outcome_cfg_invalid();\n"
-      "  sluice::PagePool pool(page_size);\n"
-      "  sluice::RunContext ctx(sluice::budgets_of(plan), pool, host.progress);\n"
-      "  ctx.set_par_threads(host.par_threads);\n"
-      "  const sluice::RunEnv env = sluice::env_for(plan, host);\n";
+      "template <template <class> class Link>\n"
+      "sluice::RunOutcome run_chain(const sluice::Plan& plan, sluice::RunContext& ctx, const sluice::RunEnv& env,\n"
+      "                             sluice::RunProfile* profile) {\n";
   out += "  using SinkT = sluice::SinkEntry<" + std::string(plan.sink.spec->cpp_type) + ">;\n";
   out += "  SinkT sink(ctx, plan.sink_u32frames, ctx, " + std::string(plan.sink.spec->cpp_config) + "(plan), env);\n";
   // Built from the last stage back to the first: each one needs the stage after it.
@@ -95,9 +91,9 @@ std::string run_function(const Plan& plan, bool has_x07) {
   for (std::size_t i = plan.chain.size(); i-- > 0;) {
     const StageSpec& s = *plan.chain[i].spec;
     const std::string n = std::to_string(i);
-    out += "  using S" + n + " = " + std::string(s.cpp_type) + "<sluice::StaticNext<" + next_type + ">>;\n";
-    out += "  S" + n + " s" + n + "(ctx, sluice::StaticNext<" + next_type + ">(ctx, " + next_name + "), " +
-           std::string(s.cpp_config) + "(plan, " + n + "));\n";
+    out += "  using S" + n + " = " + std::string(s.cpp_type) + "<Link<" + next_type + ">>;\n";
+    out += "  S" + n + " s" + n + "(ctx, sluice::make_link<Link>(ctx, " + next_name + ", profile, " +
+           std::to_string(i + 1) + "), " + std::string(s.cpp_config) + "(plan, " + n + "));\n";
     next_type = "S" + n;
     next_name = "s" + n;
   }
@@ -108,7 +104,26 @@ std::string run_function(const Plan& plan, bool has_x07) {
   out += "> chain(sink";
   for (std::size_t i = 0; i < plan.chain.size(); ++i) out += ", s" + std::to_string(i);
   out += ");\n";
-  out += "  return sluice::run_sequence(ctx, src, chain, sink, sluice::doc_options_of(plan));\n}\n";
+  out += "  return sluice::run_linked<Link>(ctx, src, chain, sink, sluice::doc_options_of(plan), profile);\n}\n";
+  return out;
+}
+
+std::string run_function(bool has_x07) {
+  std::string out =
+      "sluice::RunOutcome run(const sluice::RunEnv& host, std::uint32_t page_size, sluice::ByteView input) {\n"
+      "  static const sluice::Plan plan = make_plan();\n";
+  out += has_x07 ? "  g_input = input;\n" : "  (void)input;\n";
+  out +=
+      "  // X07 replaces the whole pipe with a constant ERR 1 doc when the cfg fails its runtime check.\n"
+      "  if (!plan.cfg.runtime_valid()) return sluice::outcome_cfg_invalid();\n"
+      "  sluice::PagePool pool(page_size);\n"
+      "  sluice::RunContext ctx(sluice::budgets_of(plan), pool, host.progress);\n"
+      "  ctx.set_par_threads(host.par_threads);\n"
+      "  const sluice::RunEnv env = sluice::env_for(plan, host);\n"
+      "  if (host.profile == nullptr) return run_chain<sluice::StaticNext>(plan, ctx, env, nullptr);\n"
+      "  host.profile->begin(sluice::profile_parts_of(plan));\n"
+      "  return run_chain<sluice::ProfiledLink>(plan, ctx, env, host.profile);\n"
+      "}\n";
   return out;
 }
 
@@ -125,7 +140,7 @@ std::optional<std::string> emit_cpp(const Plan& plan, const EmitOptions& options
   if (!x07) return std::nullopt;
   // The functions' code is part of what the executable does, so the hash covers it too.
   const std::string hash = x07->code.empty() ? plan_hash(plan) : xxh64_hex(plan_hash(plan) + "\n" + x07->code);
-  std::set<std::string> headers{"runtime/exe_main.hpp", "runtime/executor.hpp", "stdlib/catalog.hpp",
+  std::set<std::string> headers{"runtime/exe_main.hpp", "runtime/executor.hpp", "runtime/profile.hpp", "stdlib/catalog.hpp",
                                 "stdlib/sink/sink_entry.hpp", "stdlib/stage_configs.hpp"};
   headers.insert(std::string(plan.source.spec->cpp_header));
   for (const PlanStage& s : plan.chain) headers.insert(std::string(s.spec->cpp_header));
@@ -163,7 +178,9 @@ std::optional<std::string> emit_cpp(const Plan& plan, const EmitOptions& options
   if (!x07->code.empty()) out += x07->code + "\n";
   out += make_plan_function(plan, x07->stage_fns);
   out += "\n";
-  out += run_function(plan, !x07->code.empty());
+  out += run_chain_function(plan);
+  out += "\n";
+  out += run_function(!x07->code.empty());
   out += "\nconst sluice::ExeInfo kInfo{" + cpp_literal(chain) + ", " + cpp_literal(world_name(plan.world)) + ", " +
          cpp_literal("xxh64:" + hash) + ", " + cpp_literal(SLUICE_VERSION) + ", " + cpp_literal(plan.input_digest) + "};\n";
   out += "\n}  // namespace\n\nint main(int argc, char** argv) { return sluice::exe_main(argc, argv, kInfo, &run); }\n";

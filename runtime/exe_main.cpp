@@ -18,6 +18,7 @@
 
 #include "runtime/page_pool.hpp"
 #include "runtime/plan_hash.hpp"
+#include "runtime/profile.hpp"
 #include "runtime/progress.hpp"
 #include "runtime/run_report.hpp"
 #include "runtime/sigpipe.hpp"
@@ -31,7 +32,7 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "\n"
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
       "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]\n"
-      "          [--par-threads N]\n"
+      "          [--par-threads N] [--profile]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
       "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
@@ -47,6 +48,8 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "                    terminal, not under CI=...), always, or never\n"
       "  --par-threads N   worker threads of a par_map stage, 1..256 (default: as many as cores, never\n"
       "                    more than its max_inflight); an ordered par_map gives the same doc for any N\n"
+      "  --profile         per-stage items and bytes in and out, copied bytes and (sampled) time: a table\n"
+      "                    on stderr after the report, and a \"profile\" member in --emit json\n"
       "\n"
       "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 the result could not be\n"
       "written to stdout (e.g. the reader of a pipe went away).\n",
@@ -93,6 +96,7 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
   std::uint32_t page_size = kDefaultPageSize;
   std::string input;
   ProgressMode progress_mode = ProgressMode::kAuto;
+  bool profiled = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--help" || a == "-h") {
@@ -109,6 +113,10 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
     }
     if (a == "--no-copy-offload") {
       env.copy_offload = false;
+      continue;
+    }
+    if (a == "--profile") {
+      profiled = true;
       continue;
     }
     if (i + 1 >= argc) return usage(argv0, "unknown option or missing value: " + std::string(a));
@@ -149,9 +157,11 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
   try {
     std::optional<ProgressMeter> meter;
     if (progress_wanted(progress_mode, STDERR_FILENO)) env.progress = &meter.emplace(STDERR_FILENO);
+    RunProfile profile;
+    if (profiled) env.profile = &profile;
     const RunOutcome outcome = run(env, page_size, ByteView::of(input));
     if (meter) meter->finish();
-    return report_outcome(outcome, emit);
+    return report_outcome(outcome, emit, profiled ? &profile : nullptr);
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "sluice: trap:out_of_memory\n");
     return kExitTrap;

@@ -8,6 +8,7 @@
 namespace sluice {
 
 class ProgressMeter;
+class RunProfile;
 
 struct RunEnv {
   FsRoot fs_root;                       // where fs paths resolve; sandboxed unless run-os
@@ -24,6 +25,9 @@ struct RunEnv {
   // Worker threads of a par_map stage (--par-threads N); 0: as many as cores. Never more than the
   // stage's max_inflight. The doc of an ordered par_map does not depend on it.
   unsigned par_threads = 0;
+  // The per-stage profile (runtime/profile.hpp, --profile), owned by the host; null: none, and
+  // then the run inserts no taps and times nothing.
+  RunProfile* profile = nullptr;
 };
 
 }  // namespace sluice

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstring>
 
+#include "runtime/profile.hpp"
 #include "runtime/result_doc.hpp"
 
 namespace sluice {
@@ -20,7 +21,16 @@ std::string hex(ByteView b, std::size_t limit) {
   return out;
 }
 
-// Messages are ASCII ids and details are our own text, but escape properly anyway.
+
+ByteView view(const std::vector<std::uint8_t>& v) { return {v.data(), static_cast<std::uint32_t>(v.size())}; }
+
+// An empty payload may have no buffer at all (data() == nullptr), which fwrite must not be given.
+bool write_all(const void* data, std::size_t size, std::FILE* out) {
+  return size == 0 || std::fwrite(data, 1, size, out) == size;
+}
+
+}  // namespace
+
 std::string json_string(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
@@ -37,15 +47,6 @@ std::string json_string(std::string_view s) {
   }
   return out + "\"";
 }
-
-ByteView view(const std::vector<std::uint8_t>& v) { return {v.data(), static_cast<std::uint32_t>(v.size())}; }
-
-// An empty payload may have no buffer at all (data() == nullptr), which fwrite must not be given.
-bool write_all(const void* data, std::size_t size, std::FILE* out) {
-  return size == 0 || std::fwrite(data, 1, size, out) == size;
-}
-
-}  // namespace
 
 bool parse_emit_mode(std::string_view text, EmitMode& out) {
   if (text == "summary") out = EmitMode::kSummary;
@@ -76,7 +77,7 @@ std::string base64_encode(ByteView in) {
   return out;
 }
 
-std::string outcome_json(const RunOutcome& outcome) {
+std::string outcome_json(const RunOutcome& outcome, const RunProfile* profile) {
   const auto doc = decode_doc(view(outcome.doc));
   std::string j = "{\"ok\":";
   j += (doc && doc->ok) ? "true" : "false";
@@ -94,12 +95,15 @@ std::string outcome_json(const RunOutcome& outcome) {
   j += ",\"copied_bytes\":" + std::to_string(outcome.copied_bytes);
   j += ",\"offloaded_bytes\":" + std::to_string(outcome.offloaded_bytes);
   if (!outcome.detail.empty()) j += ",\"detail\":" + json_string(outcome.detail);
+  if (profile != nullptr && profile->complete()) j += ",\"profile\":" + profile->json();
   return j + "}";
 }
 
-int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out, std::FILE* err) {
+int report_outcome(const RunOutcome& outcome, EmitMode mode, const RunProfile* profile, std::FILE* out,
+                   std::FILE* err) {
   if (outcome.status == RunStatus::kTrap) {
     std::fprintf(err, "sluice: %s\n", outcome.trap.c_str());
+    if (profile != nullptr && profile->complete()) profile->print_table(err);
     return kExitTrap;
   }
   std::string why;
@@ -113,7 +117,7 @@ int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out, std
   switch (mode) {
     case EmitMode::kDoc: written = write_all(outcome.doc.data(), outcome.doc.size(), out); break;
     case EmitMode::kPayload: written = write_all(doc->payload.data(), doc->payload.size(), out); break;
-    case EmitMode::kJson: written = std::fprintf(out, "%s\n", outcome_json(outcome).c_str()) >= 0; break;
+    case EmitMode::kJson: written = std::fprintf(out, "%s\n", outcome_json(outcome, profile).c_str()) >= 0; break;
     case EmitMode::kSummary:
       if (doc->ok) {
         const Counters& c = doc->counters;
@@ -131,6 +135,7 @@ int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out, std
       }
       break;
   }
+  if (profile != nullptr && profile->complete()) profile->print_table(err);
   // EPIPE here is a reader that went away (`| head -c1`): SIGPIPE is caught (sigpipe.hpp), so
   // the write fails instead of killing the process, and the status says the output is short.
   if (std::fflush(out) != 0 || std::ferror(out) != 0) written = false;

@@ -29,13 +29,21 @@ inline constexpr int kExitOutputFailed = 6;
 
 bool parse_emit_mode(std::string_view text, EmitMode& out);
 
+class RunProfile;
+
 // Writes the outcome as `mode` asks (traps always go to stderr) and returns the exit status;
-// kExitOutputFailed, with a message on `err`, when writing to `out` fails.
-int report_outcome(const RunOutcome& outcome, EmitMode mode, std::FILE* out = stdout, std::FILE* err = stderr);
+// kExitOutputFailed, with a message on `err`, when writing to `out` fails. With a profile
+// (--profile), its table goes to `err` after the report, and --emit json carries it too.
+int report_outcome(const RunOutcome& outcome, EmitMode mode, const RunProfile* profile = nullptr,
+                   std::FILE* out = stdout, std::FILE* err = stderr);
 
 // The --emit json object: ok, code, message, counters (null for ERR), payload (base64),
-// payload_len, copied_bytes, and detail when there is one.
-std::string outcome_json(const RunOutcome& outcome);
+// payload_len, copied_bytes, offloaded_bytes, detail when there is one, and profile when the run
+// was profiled.
+std::string outcome_json(const RunOutcome& outcome, const RunProfile* profile = nullptr);
+
+// A JSON string literal for `s` (quotes, backslashes and control characters escaped).
+std::string json_string(std::string_view s);
 
 std::string base64_encode(ByteView bytes);
 

@@ -23,6 +23,9 @@ struct Instantiated {
   std::vector<std::unique_ptr<Stage>> stages;  // chain order
   std::unique_ptr<Sink> sink;
   std::vector<Stage*> chain;                   // non-owning, chain order
+  // With a profile: the taps in front of stages 1.. and of the sink (each stage pushes into
+  // its tap); the run adds the one in front of stage 0.
+  std::vector<std::unique_ptr<Stage>> taps;
 };
 
 // What a host program can put in place of the descriptor's source and sink when it embeds a
@@ -34,6 +37,7 @@ struct HostIo {
 };
 
 // The plan must have passed the front end and the runtime cfg check (PlanCfg::runtime_valid).
+// With env.profile, each stage pushes into a ProfiledStage tap in front of the next.
 Instantiated instantiate(const Plan& plan, RunContext& ctx, const RunEnv& env, const HostIo& host = {});
 
 }  // namespace sluice

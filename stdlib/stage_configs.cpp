@@ -146,4 +146,18 @@ RunEnv env_for(const Plan& plan, const RunEnv& host) {
   return env;
 }
 
+std::vector<ProfilePart> profile_parts_of(const Plan& plan) {
+  std::vector<ProfilePart> parts;
+  parts.push_back({ProfilePart::Role::kSource, std::string(plan.source.spec->id), plan.source.pointer});
+  for (const PlanStage& s : plan.chain) {
+    std::string id(s.spec->id);
+    if (!s.plugin.id.empty()) id += "(" + s.plugin.id + ")";
+    parts.push_back({ProfilePart::Role::kStage, std::move(id), s.pointer});
+  }
+  std::string sink_id(plan.sink.spec->id);
+  if (plan.sink_u32frames) sink_id = "std.stream.sink.u32frames_v1(" + sink_id + ")";
+  parts.push_back({ProfilePart::Role::kSink, std::move(sink_id), plan.sink.pointer});
+  return parts;
+}
+
 }  // namespace sluice

@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "runtime/executor.hpp"
+#include "runtime/profile.hpp"
 #include "runtime/run_context.hpp"
 #include "stdlib/plan.hpp"
 #include "runtime/run_env.hpp"
@@ -56,5 +57,8 @@ Budgets budgets_of(const Plan& plan);
 DocOptions doc_options_of(const Plan& plan);
 // The host's environment with the plan's world applied (paths confined unless run-os).
 RunEnv env_for(const Plan& plan, const RunEnv& host);
+// The parts a --profile report names: the source, each chain stage (a plugin with its plugin
+// id), the sink.
+std::vector<ProfilePart> profile_parts_of(const Plan& plan);
 
 }  // namespace sluice

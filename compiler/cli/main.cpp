@@ -27,6 +27,7 @@
 #include "compiler/plugin_files.hpp"
 #include "compiler/plan_print.hpp"
 #include "runtime/codes.hpp"
+#include "runtime/profile.hpp"
 #include "runtime/progress.hpp"
 #include "runtime/result_doc.hpp"
 #include "runtime/run_report.hpp"
@@ -189,7 +190,7 @@ int cmd_graph(const std::string& file, const std::string& world_id, const GraphO
 
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
             std::uint32_t page_size, const std::string& read_mode, bool no_fsync, bool no_copy_offload,
-            const std::string& progress) {
+            const std::string& progress, bool profile) {
   int status = kExitOk;
   const std::optional<Plan> plan = compile_for_command(file, world_id, status);
   if (!plan) return status;
@@ -205,11 +206,13 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   parse_progress_mode(progress, progress_mode);  // CLI11 has already checked the value
   std::optional<ProgressMeter> meter;
   if (progress_wanted(progress_mode, STDERR_FILENO)) opts.env.progress = &meter.emplace(STDERR_FILENO);
+  RunProfile run_profile;
+  if (profile) opts.env.profile = &run_profile;
   const RunOutcome out = run_plan(*plan, opts);
   if (meter) meter->finish();
   EmitMode mode = EmitMode::kSummary;
   parse_emit_mode(emit, mode);  // CLI11 has already checked the value
-  return report_outcome(out, mode);
+  return report_outcome(out, mode, profile ? &run_profile : nullptr);
 }
 
 int cmd_emit_cpp(const std::string& file, const std::string& world_id, const std::string& output) {
@@ -316,6 +319,10 @@ int main(int argc, char** argv) {
                   "a progress line on stderr for runs over a second (bytes, of the total when known, MB/s, items out, "
                   "ETA): auto (default: on a terminal, not under CI=...), always, or never")
       ->check(CLI::IsMember({"never", "auto", "always"}));
+  bool run_profile = false;
+  run->add_flag("--profile", run_profile,
+                "per-stage items and bytes in and out, copied bytes and (sampled) time: a table on stderr after the "
+                "report, and a \"profile\" member in --emit json");
   run->add_option("--par-threads", g_par_threads,
                   "worker threads of a par_map stage (default: as many as cores, never more than its max_inflight); "
                   "an ordered par_map gives the same doc for every value")
@@ -458,7 +465,7 @@ int main(int argc, char** argv) {
     if (*arch_check_cmd) return run_arch_check();
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload,
-                                 run_progress);
+                                 run_progress, run_profile);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
     if (*emit) return cmd_emit_cpp(emit_file, emit_world, emit_output);
     if (*build) {

@@ -2,6 +2,8 @@
 // what the emitted file holds, and when a plan records the input its values came from. That the
 // translated functions behave like the interpreter is differential_test.cpp's job.
 #include <doctest/doctest.h>
+#include <cstdlib>
+#include <fstream>
 
 #include "compiler/build_driver.hpp"
 #include "compiler/emit_cpp.hpp"
@@ -65,8 +67,11 @@ TEST_CASE("emit_x07: x07 functions become C++ functions with fuel, depth and the
   // Stable: byte for byte the file pinned when this test was written (the version normalized),
   // not only equal to a second emission in the same process. A deliberate change to the emitter
   // updates tests/data/emit_x07/view_to_bytes.cpp.expected in the same commit.
-  CHECK(pinned_form(cpp) ==
-        sluice::test::read_file(sluice::test::source_dir() + "/tests/data/emit_x07/view_to_bytes.cpp.expected"));
+  // SLUICE_UPDATE_PINNED=1 rewrites the pinned file instead (then review the diff before committing).
+  const std::string pinned_path = sluice::test::source_dir() + "/tests/data/emit_x07/view_to_bytes.cpp.expected";
+  if (const char* update = std::getenv("SLUICE_UPDATE_PINNED"); update != nullptr && std::string(update) == "1")
+    std::ofstream(pinned_path, std::ios::binary) << pinned_form(cpp);
+  CHECK(pinned_form(cpp) == sluice::test::read_file(pinned_path));
   // The functions are part of the hash: another body, another hash.
   const std::string other = emit(compile(entry(R"(["bytes.concat", "x", "x"])")));
   const auto hash_line = [](const std::string& s) { return s.substr(s.find("// plan-hash:"), 40); };
