@@ -15,6 +15,7 @@
 
 #include "compiler/arch_check.hpp"
 #include "compiler/build_driver.hpp"
+#include "compiler/compiled_fns.hpp"
 #include "compiler/cli/fmt_command.hpp"
 #include "compiler/cli/graph_command.hpp"
 #include "compiler/cli/test_command.hpp"
@@ -188,12 +189,44 @@ int cmd_graph(const std::string& file, const std::string& world_id, const GraphO
   return write_graph(*plan, options);
 }
 
+// How `run` treats the plan's x07 functions (--compile, --cache-dir, -v).
+struct RunCompileFlags {
+  std::string mode = "auto";
+  std::string cache_dir;
+  bool verbose = false;
+};
+
+// Swaps the plan's x07 functions for compiled ones as --compile says. Exit status when it cannot
+// (always: the compiler failed or the functions cannot be compiled), else kExitOk.
+int compile_functions_for_run(Plan& plan, const RunCompileFlags& flags) {
+  CompiledFnsOptions options;
+  parse_compile_mode(flags.mode, options.mode);  // CLI11 has already checked the value
+  options.cache_dir = flags.cache_dir;
+  const std::string input = compile_options(plan.world).input;
+  options.input = input;
+  const CompiledFns c = use_compiled_fns(plan, options);
+  if (c.status == CompiledFns::Status::kFailed) {
+    std::cerr << "sluice: --compile always: " << c.message << (c.message.ends_with('\n') ? "" : "\n");
+    return c.compiler_failed ? kExitBuildFailed : kExitUsage;
+  }
+  if (flags.verbose) {
+    if (c.status == CompiledFns::Status::kCompiled)
+      std::cerr << (c.compiled_now ? "compiled: " : "cached: ") << c.shared_object << "\n";
+    else if (!c.message.empty())
+      std::cerr << "interpreted: " << c.message << "\n";
+    else if (plan.uses_user_functions)
+      std::cerr << "interpreted: " << (options.mode == CompileMode::kNever ? "--compile never" : "not in the cache (--compile always compiles them)") << "\n";
+  }
+  return kExitOk;
+}
+
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
             std::uint32_t page_size, const std::string& read_mode, bool no_fsync, bool no_copy_offload,
-            const std::string& progress, bool profile) {
+            const std::string& progress, bool profile, const RunCompileFlags& compile) {
   int status = kExitOk;
-  const std::optional<Plan> plan = compile_for_command(file, world_id, status);
+  std::optional<Plan> plan = compile_for_command(file, world_id, status);
   if (!plan) return status;
+  if (const int s = compile_functions_for_run(*plan, compile); s != kExitOk) return s;
 
   RunOptions opts;
   opts.env.fs_root.dir = root;
@@ -323,6 +356,13 @@ int main(int argc, char** argv) {
   run->add_flag("--profile", run_profile,
                 "per-stage items and bytes in and out, copied bytes and (sampled) time: a table on stderr after the "
                 "report, and a \"profile\" member in --emit json");
+  RunCompileFlags run_compile;
+  run->add_option("--compile", run_compile.mode,
+                  "x07 functions: auto (default: compiled ones when the build cache has them, else interpreted; "
+                  "never runs the compiler), always (compile them into the cache if needed), or never (interpret)")
+      ->check(CLI::IsMember({"never", "auto", "always"}));
+  run->add_option("--cache-dir", run_compile.cache_dir, "the build cache for --compile (default: $SLUICE_CACHE_DIR or ~/.cache/sluice)");
+  run->add_flag("-v,--verbose", run_compile.verbose, "say on stderr whether the x07 functions ran compiled (and from where) or interpreted");
   run->add_option("--par-threads", g_par_threads,
                   "worker threads of a par_map stage (default: as many as cores, never more than its max_inflight); "
                   "an ordered par_map gives the same doc for every value")
@@ -465,7 +505,7 @@ int main(int argc, char** argv) {
     if (*arch_check_cmd) return run_arch_check();
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload,
-                                 run_progress, run_profile);
+                                 run_progress, run_profile, run_compile);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
     if (*emit) return cmd_emit_cpp(emit_file, emit_world, emit_output);
     if (*build) {

@@ -2,6 +2,7 @@
 // and the same exit status through `sluice run` and through a `sluice build` executable. Also
 // the emitted C++ is stable, and build failures leave nothing at the output path.
 #include <doctest/doctest.h>
+#include <optional>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,15 +18,18 @@ namespace {
 std::string cache_dir() { return std::string(SLUICE_TEST_BUILD_DIR) + "/build-cache"; }
 
 struct Backends {
-  ProcessResult interpreted;
-  ProcessResult compiled;
+  ProcessResult interpreted;  // sluice run --compile never
+  ProcessResult compiled;     // the built executable
+  // sluice run --compile always (the executable's functions loaded into the interpreter's run),
+  // for pipes with x07 functions.
+  std::optional<ProcessResult> run_compiled;
 };
 
 // `compile` goes to both `sluice build` and `sluice run` (--module, --input); `extra` to both
 // runs (the interpreter's and the executable's); `build_only` to `sluice build`.
 Backends run_both(const std::string& pipe, const std::string& world, const std::string& root,
                   const std::vector<std::string>& extra = {}, const std::vector<std::string>& compile = {},
-                  const std::vector<std::string>& build_only = {}) {
+                  const std::vector<std::string>& build_only = {}, bool also_run_compiled = false) {
   TempDir exe_dir;
   const std::string exe = exe_dir.file("pipeline");
   std::vector<std::string> build_args{sluice_binary(), "build", pipe, "-o", exe, "--world", world, "--cache-dir", cache_dir()};
@@ -41,13 +45,29 @@ Backends run_both(const std::string& pipe, const std::string& world, const std::
   exe_args.insert(exe_args.end(), extra.begin(), extra.end());
   for (std::size_t i = 0; i + 1 < compile.size(); ++i)
     if (compile[i] == "--input") exe_args.insert(exe_args.end(), {"--input", compile[i + 1]});
-  return {run_process(run_args), run_process(exe_args)};
+  std::vector<std::string> interpreted_args = run_args;
+  interpreted_args.insert(interpreted_args.end(), {"--compile", "never"});
+  Backends b{run_process(interpreted_args), run_process(exe_args), std::nullopt};
+  if (also_run_compiled) {
+    std::vector<std::string> args = run_args;
+    args.insert(args.end(), {"--compile", "always", "--cache-dir", cache_dir(), "-v"});
+    b.run_compiled = run_process(args);
+  }
+  return b;
 }
 
 void check_same(const Backends& b) {
   CHECK(b.interpreted.exit_status == b.compiled.exit_status);
   CHECK(to_hex(std::vector<std::uint8_t>(b.interpreted.out.begin(), b.interpreted.out.end())) ==
         to_hex(std::vector<std::uint8_t>(b.compiled.out.begin(), b.compiled.out.end())));
+  if (b.run_compiled) {
+    INFO(b.run_compiled->err);
+    // -v says the functions really ran compiled (not interpreted for lack of a compiler).
+    CHECK(b.run_compiled->err.find("compiled: ") != std::string::npos);
+    CHECK(b.run_compiled->exit_status == b.compiled.exit_status);
+    CHECK(to_hex(std::vector<std::uint8_t>(b.run_compiled->out.begin(), b.run_compiled->out.end())) ==
+          to_hex(std::vector<std::uint8_t>(b.compiled.out.begin(), b.compiled.out.end())));
+  }
 }
 
 }  // namespace
@@ -179,14 +199,15 @@ std::vector<Backends> run_x07_cases(const std::vector<X07Case>& cases) {
     CAPTURE(c.name);
     write_file(dir.file(c.name + ".json"), x07_pipe(c.stage));
     out.push_back(run_both(dir.file(c.name + ".json"), "solve-pure", dir.path(), {}, compile,
-                           {"--cxxflag=-fsanitize=address,undefined", "--cxxflag=-fno-sanitize-recover=undefined"}));
+                           {"--cxxflag=-fsanitize=address,undefined", "--cxxflag=-fno-sanitize-recover=undefined"},
+                           true));
   }
   return out;
 }
 
 }  // namespace
 
-TEST_CASE("differential: x07 functions (every builtin, operator, form and signature) agree through run and build") {
+TEST_CASE("differential: x07 functions (every builtin, operator, form and signature) agree through run, run --compile always and build") {
   const std::vector<X07Case> cases{
       {"arith", map_stage("diff.m_arith")},
       {"bytes", map_stage("diff.m_bytes")},
@@ -240,7 +261,7 @@ std::string sluice_lines(const std::string& err) {
 }
 }  // namespace
 
-TEST_CASE("differential: traps in x07 functions agree through run and build, message included") {
+TEST_CASE("differential: traps in x07 functions agree through run, run --compile always and build, message included") {
   const std::vector<X07Case> cases{
       {"oob", map_stage("diff.t_oob")},       {"slice", map_stage("diff.t_slice")},
       {"alloc", map_stage("diff.t_alloc")},   {"read", map_stage("diff.t_read")},
@@ -253,6 +274,10 @@ TEST_CASE("differential: traps in x07 functions agree through run and build, mes
     CAPTURE(cases[i].name);
     check_same(results[i]);
     CHECK(results[i].compiled.exit_status == 4);
+    // run --compile always runs the executable's translation: the same message, for fuel the
+    // same place to the column.
+    REQUIRE(results[i].run_compiled);
+    CHECK(sluice_lines(results[i].run_compiled->err) == sluice_lines(results[i].compiled.err));
     if (cases[i].name == "fuel") {
       // Charged per straight-line run rather than per node, the compiled code may name another
       // node of the loop as the place fuel ran out (docs/build.md).

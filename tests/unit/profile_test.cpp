@@ -57,6 +57,12 @@ TEST_CASE("profile: time is exact while every call is timed, then scaled from th
   s.timed_ns = s.exact_ns + 10 * 100;
   CHECK(s.push_ns() == 256 * 100 + 640 * 100);
   CHECK(LinkTally{}.push_ns() == 0);
+  // The clock's own cost, per timed call, comes off (never below zero).
+  LinkTally c = t;
+  c.clock_ns = 20;
+  CHECK(c.push_ns() == 12345 - 100 * 20);
+  c.clock_ns = 1000;
+  CHECK(c.push_ns() == 0);
 }
 
 TEST_CASE("profile: a tap times every call until 256, then one call in 64 when calls are short") {
@@ -84,6 +90,8 @@ TEST_CASE("profile: each stage's row is its own calls and flush less its downstr
   RunProfile p;
   p.begin(parts(2));
   p.start();
+  // The clock's measured cost is taken out of every timed call; here the figures are given net.
+  for (std::size_t i = 0; i < 3; ++i) p.link(i).clock_ns = 0;
   LinkTally& into0 = p.link(0);
   into0.items = 10, into0.bytes = 1000, into0.calls = 10, into0.timed_calls = 10, into0.timed_ns = 9000;
   into0.copied = 300, into0.flush_ns = 500, into0.flush_copied = 20;
