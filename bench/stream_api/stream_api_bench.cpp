@@ -5,9 +5,11 @@
 //   stream_api_bench api PAGE      sluice InputStream over the pipe, PAGE-byte pages, views
 //   stream_api_bench istream       std::istream::read of the prefix, then of the message into a
 //                                  new std::vector per message (the loop a C++ user writes)
+//   stream_api_bench drain         read(2) of 1 MiB at a time, no framing: the pipe's floor
 //   stream_api_bench read          read(2) exactly 4 bytes, then exactly the message into one
 //                                  reused buffer (copies every message, no allocation)
-// Options after the mode: --count N (34,722: 1 GB of frames), --size N (28,796).
+// Options after the mode: --count N (34,722: 1 GB of frames), --size N (28,796), --pipe-bytes N
+// (F_SETPIPE_SZ; default: the system's 64 KiB).
 //
 // Each mode hands every message to the same callback (a cheap fold over its length and edge
 // bytes, so the loop, not the callback, is timed) and prints one line:
@@ -26,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -101,17 +104,21 @@ int main(int argc, char** argv) {
     page = std::strtoull(argv[2], nullptr, 10);
     i = 3;
   }
-  std::size_t count = 34722, size = 28796;
+  std::size_t count = 34722, size = 28796, pipe_bytes = 0;
   for (; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--count") count = std::strtoull(argv[i + 1], nullptr, 10);
     else if (a == "--size") size = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (a == "--pipe-bytes") pipe_bytes = std::strtoull(argv[i + 1], nullptr, 10);
   }
   const std::size_t frame = 4 + size;
   const std::vector<std::uint8_t> cycle = make_cycle(size);
 
   int fds[2];
   if (::pipe(fds) != 0) return 1;
+  // A larger pipe buffer (the host's choice, the same for every mode) means fewer wake-ups of the
+  // reader and larger reads.
+  if (pipe_bytes != 0 && ::fcntl(fds[0], F_SETPIPE_SZ, static_cast<int>(pipe_bytes)) < 0) std::perror("F_SETPIPE_SZ");
   const auto t0 = std::chrono::steady_clock::now();
   std::thread writer(produce, fds[1], std::cref(cycle), frame, count);
   Fold fold;
@@ -140,6 +147,15 @@ int main(int argc, char** argv) {
       copied += len;
       fold(msg.data(), msg.size());
     }
+  } else if (mode == "drain") {
+    // The floor: the pipe's bytes read into one 1 MiB buffer, no framing, no callback.
+    std::vector<std::uint8_t> buf(1 << 20);
+    for (;;) {
+      const ssize_t r = ::read(fds[0], buf.data(), buf.size());
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+    }
+    fold.messages = count;
   } else if (mode == "read") {
     std::vector<std::uint8_t> buf(1 << 20);
     std::uint8_t head[4];
