@@ -61,6 +61,11 @@ grep -qx 'frames: the input ended inside a message' "$tmp/trunc.out"
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" cc -o "$tmp/embed_c_pc" "$tmp/embed/host.c" \
   $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs sluice)
 "$tmp/embed_c_pc" | grep -q 'status=0 ok=1'
+# The C stream example with pkg-config too: a plain C compiler, the installed .pc file.
+PKG_CONFIG_PATH="$prefix/lib/pkgconfig" cc -o "$tmp/delayed_write_pc" "$tmp/embed/delayed_write.c" \
+  $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs sluice)
+"$tmp/delayed_write_pc" "$tmp/records_pc.bin" | grep -qx 'delayed_write: records=3 bytes=66'
+cmp "$tmp/records.bin" "$tmp/records_pc.bin"
 
 # The installed sluice builds executables from its own headers and libraries.
 cp "$src/examples/hello_lines.json" "$tmp/pipe.json"
