@@ -14,6 +14,7 @@ constexpr int kIovBatch = 64;
 }  // namespace
 
 OutputStream::OutputStream(int fd, PagePool& pool) : fd_(fd), pool_(&pool) {}
+OutputStream::OutputStream(WritevFn fn, void* user, PagePool& pool) : fd_(-1), fn_(fn), fn_user_(user), pool_(&pool) {}
 
 OutputStream::Chunk& OutputStream::tail_with_room(std::size_t min_room) {
   if (chunks_.empty() || chunks_.back().page.capacity() - chunks_.back().used < min_room) {
@@ -48,11 +49,12 @@ OutputStream::Hole OutputStream::reserve(std::size_t n) {
   return h;
 }
 
-void OutputStream::fill(const Hole& hole, ByteView bytes) {
+bool OutputStream::fill(const Hole& hole, ByteView bytes) {
   auto it = std::find_if(holes_.begin(), holes_.end(), [&](const Hole& h) { return h.serial == hole.serial; });
-  if (it == holes_.end() || bytes.size != hole.size) return;  // filling twice or with a wrong size is a no-op
+  if (it == holes_.end() || bytes.size != it->size) return false;  // filling twice or with a wrong size is a no-op
   if (bytes.size != 0) std::memcpy(chunks_[it->page].page.data() + it->offset, bytes.data, bytes.size);
   holes_.erase(it);
+  return true;
 }
 
 bool OutputStream::write_all(const struct iovec* iov_in, int count) {
@@ -60,11 +62,22 @@ bool OutputStream::write_all(const struct iovec* iov_in, int count) {
   std::copy(iov_in, iov_in + count, iov);
   int first = 0;
   while (first < count) {
-    const ssize_t r = ::writev(fd_, iov + first, count - first);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      errno_ = errno;
-      return false;
+    std::ptrdiff_t r = 0;
+    if (fn_ != nullptr) {
+      // The supplied device reports its errors as a negative errno, with no EINTR to retry; a 0
+      // for a non-empty batch would loop here forever, so it counts as an I/O error.
+      r = fn_(fn_user_, iov + first, count - first);
+      if (r <= 0) {
+        errno_ = r < 0 ? static_cast<int>(-r) : EIO;
+        return false;
+      }
+    } else {
+      r = ::writev(fd_, iov + first, count - first);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        errno_ = errno;
+        return false;
+      }
     }
     bytes_written_ += static_cast<std::uint64_t>(r);
     std::size_t left = static_cast<std::size_t>(r);

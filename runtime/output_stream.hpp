@@ -28,12 +28,18 @@ class OutputStream {
   // Writes go to `fd` (borrowed: the caller closes it). Nothing is written by the stream on its
   // own: the caller decides when to flush, so write counts follow the caller's policy exactly.
   OutputStream(int fd, PagePool& pool);
+  // A device the caller supplies instead of a descriptor (the public stream API's memory and
+  // host-callback outputs): writev-like, returns the bytes taken (> 0) or a negative errno.
+  using WritevFn = std::ptrdiff_t (*)(void* user, const ::iovec* iov, int count);
+  OutputStream(WritevFn fn, void* user, PagePool& pool);
   OutputStream(const OutputStream&) = delete;
   OutputStream& operator=(const OutputStream&) = delete;
 
   void write(ByteView bytes);
   Hole reserve(std::size_t n);
-  void fill(const Hole& hole, ByteView bytes);
+  // Returns false (and changes nothing) for an unknown or already filled hole or a wrong size;
+  // the size checked is the one recorded at reserve(), never the caller's copy.
+  bool fill(const Hole& hole, ByteView bytes);
 
   // Writes every buffered byte before the first unfilled hole with one writev loop; counts one
   // physical write when there was anything to write. Returns false once the stream has failed.
@@ -58,6 +64,8 @@ class OutputStream {
   bool write_all(const ::iovec* iov, int count);
 
   int fd_;
+  WritevFn fn_ = nullptr;
+  void* fn_user_ = nullptr;
   PagePool* pool_;
   std::vector<Chunk> chunks_;
   std::vector<Hole> holes_;  // unfilled, in reservation order

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs sluice into a temporary prefix, then, with no source tree in sight:
 #  - builds the embedding examples (C++ and C) against the installed CMake package, runs them;
+#  - runs the stream API examples (a) framed messages from a pipe, (b) delayed length prefixes;
 #  - builds the C host again with pkg-config;
 #  - runs PREFIX/bin/sluice build and the executable it makes;
 #  - runs and builds with a native module (examples/native) from the prefix.
@@ -30,9 +31,41 @@ echo "$out"
 grep -q 'status=0 ok=1 bytes_in=17 bytes_out=26 items_in=3 items_out=3 hash=' <<<"$out"
 grep -q 'callback: status=0 delivered=26 bytes' <<<"$out"
 
+# The stream API examples (docs/stream_api.md), against sluice::runtime alone.
+# (a) framed messages from a self-fed pipe: every message seen, copies == spanning frames only.
+out=$("$tmp/embed-build/stream_frames" --count 3000 --page 4096)
+echo "$out"
+grep -q '^frames: messages=3000 ' <<<"$out"
+grep -qx 'frames: copy rule holds' <<<"$out"
+copied=$(sed -nE 's/.* copied=([0-9]+) .*/\1/p' <<<"$out" | head -1)
+[ "$copied" -gt 0 ] || { echo "install_embed: no frame crossed a page: the copy rule was not exercised" >&2; exit 1; }
+# (b) records with delayed length prefixes, in C, to a file; then an unfilled hole at close.
+"$tmp/embed-build/delayed_write" "$tmp/records.bin" >"$tmp/dw.out"
+cat "$tmp/dw.out"
+grep -qx 'delayed_write: records=3 bytes=66' "$tmp/dw.out"
+grep -qx 'delayed_write: unfilled hole at close: closed with a hole never filled' "$tmp/dw.out"
+grep -qx 'delayed_write: written before the hole: kept' "$tmp/dw.out"
+# (b)'s file, byte for byte: each record behind its u32le length.
+printf '\x15\x00\x00\x00delayed length prefix\x06\x00\x00\x00second\x1b\x00\x00\x00a third record of six words' \
+  | cmp - "$tmp/records.bin"
+# (a) again over (b)'s file on stdin, with 16-byte pages (every record crosses one), and truncated.
+out=$("$tmp/embed-build/stream_frames" --stdin --page 16 <"$tmp/records.bin")
+echo "$out"
+grep -q '^frames: messages=3 payload=54 consumed=66 copied=' <<<"$out"
+grep -qx 'frames: copy rule holds' <<<"$out"
+if head -c 30 "$tmp/records.bin" | "$tmp/embed-build/stream_frames" --stdin --page 16 >"$tmp/trunc.out"; then
+  echo "install_embed: a truncated input was accepted" >&2; exit 1
+fi
+grep -qx 'frames: the input ended inside a message' "$tmp/trunc.out"
+
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" cc -o "$tmp/embed_c_pc" "$tmp/embed/host.c" \
   $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs sluice)
 "$tmp/embed_c_pc" | grep -q 'status=0 ok=1'
+# The C stream example with pkg-config too: a plain C compiler, the installed .pc file.
+PKG_CONFIG_PATH="$prefix/lib/pkgconfig" cc -o "$tmp/delayed_write_pc" "$tmp/embed/delayed_write.c" \
+  $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs sluice)
+"$tmp/delayed_write_pc" "$tmp/records_pc.bin" | grep -qx 'delayed_write: records=3 bytes=66'
+cmp "$tmp/records.bin" "$tmp/records_pc.bin"
 
 # The installed sluice builds executables from its own headers and libraries.
 cp "$src/examples/hello_lines.json" "$tmp/pipe.json"

@@ -4,7 +4,8 @@
 #    public <sluice/NAME> headers (never <sluice/runtime/...>, quotes, or third-party headers);
 #  - each one compiles on its own from a folder holding nothing but the public headers;
 #  - a C++ host (tests/hosts/public_api_host.cpp) compiles with only -I PREFIX/include, links the
-#    installed libraries, runs, and gets the results `sluice run` would.
+#    installed libraries, runs, and gets the results `sluice run` would;
+#  - a stream API host compiles the same way and links the runtime library alone.
 set -euo pipefail
 sluice=${1:?sluice binary}; src=${2:?source dir}; build=${3:?build dir}
 tmp=$(mktemp -d)
@@ -60,4 +61,11 @@ grep -q '^trap: trap exit=4 doc=0 text=trap:user_fn_trap.*no shouting' <<<"$out"
 grep -qx 'bad: rejected n=1 first=E_PIPE_UNKNOWN_FIELD line=4 json=has the code' <<<"$out"
 grep -qx 'plan: has map_bytes' <<<"$out"
 grep -qx "version: $("$sluice" --version | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)" <<<"$out"
+# 4. A host of the stream API (<sluice/stream.hpp>; examples/embed/stream_frames.cpp) with only
+#    -I PREFIX/include, linked against the installed runtime library alone.
+mkdir -p "$tmp/ex"
+cp "$src/examples/embed/stream_frames.cpp" "$src/examples/embed/frame_reader.hpp" "$tmp/ex/"
+"$cxx" -std=c++20 -Wall -Wextra -Werror -O1 -I "$prefix/include" "$tmp/ex/stream_frames.cpp" -o "$tmp/frames" \
+  "$prefix"/lib*/libsluice_runtime.a -pthread
+"$tmp/frames" --count 300 --page 1024 | grep -qx 'frames: copy rule holds'
 echo "public headers OK"
