@@ -53,7 +53,32 @@ class Stage {
   virtual Flow push_framed(ByteView payload) = 0;
   virtual Flow push_batch(const ByteView* items, std::uint32_t n) { return push_each(*this, items, n); }
   virtual Flow flush() { return Flow::kContinue; }
+  // A downstream that only counts what reaches it (the null sink) takes items as counts: n items
+  // of `bytes` bytes in all, charged at once, so a splitter need not make a view per item. False,
+  // with nothing charged, when they would not all pass the budgets; the caller then pushes them
+  // one by one and fails at the exact item.
+  virtual bool takes_counts() const { return false; }
+  virtual bool push_counts(std::uint32_t /*n*/, std::uint64_t /*bytes*/) { return false; }
 };
+
+// takes_counts / push_counts on a target that may not have them (a profile tap does not: counted
+// items would not pass through it).
+template <class T>
+bool takes_counts_of(const T& target) {
+  if constexpr (requires { target.takes_counts(); }) {
+    return target.takes_counts();
+  } else {
+    return false;
+  }
+}
+template <class T>
+bool push_counts_to(T& target, std::uint32_t n, std::uint64_t bytes) {
+  if constexpr (requires { target.push_counts(n, bytes); }) {
+    return target.push_counts(n, bytes);
+  } else {
+    return false;
+  }
+}
 
 // push_batch on a target that may not have one.
 template <class T>
@@ -72,6 +97,8 @@ class StageRef {
   Flow push(ByteView item) { return s_->push(item); }
   Flow push_framed(ByteView payload) { return s_->push_framed(payload); }
   Flow push_batch(const ByteView* items, std::uint32_t n) { return s_->push_batch(items, n); }
+  [[nodiscard]] bool takes_counts() const { return s_->takes_counts(); }
+  bool push_counts(std::uint32_t n, std::uint64_t bytes) { return s_->push_counts(n, bytes); }
 
  private:
   Stage* s_;
@@ -92,6 +119,8 @@ class StaticNext {
     }
   }
   Flow push_batch(const ByteView* items, std::uint32_t n) { return push_batch_to(*t_, items, n); }
+  [[nodiscard]] bool takes_counts() const { return takes_counts_of(*t_); }
+  bool push_counts(std::uint32_t n, std::uint64_t bytes) { return push_counts_to(*t_, n, bytes); }
 
  private:
   RunContext* ctx_;

@@ -13,6 +13,8 @@ struct NullSinkConfig {};
 class NullSink {
  public:
   static constexpr bool kConsumeNeverHalts = true;
+  // Only the counts matter: a splitter may hand on counts instead of items (Stage::push_counts).
+  static constexpr bool kConsumeIgnoresBytes = true;
   NullSink() = default;
   NullSink(RunContext&, const NullSinkConfig&, const RunEnv&) {}
   Flow open() { return Flow::kContinue; }

@@ -62,6 +62,17 @@ class SinkEntry final : public Sink {
     return push_each(*this, items, n);
   }
 
+  // Only a consumer that ignores the bytes (the null sink) takes counts; u32frames would need
+  // each item's length.
+  [[nodiscard]] bool takes_counts() const override { return consume_ignores_bytes() && !u32frames_; }
+  bool push_counts(std::uint32_t n, std::uint64_t bytes) override {
+    if constexpr (consume_ignores_bytes()) {
+      return !u32frames_ && ctx_->try_charge_sink_items(n, bytes);
+    } else {
+      return false;
+    }
+  }
+
   // Copy offload goes to a consumer that can take it, unless u32frames would add headers.
   OffloadCopy offload_from(int in_fd, std::uint64_t bytes, bool input_may_grow) override {
     if constexpr (requires { consumer_.offload_from(in_fd, bytes, input_may_grow); }) {
@@ -77,6 +88,10 @@ class SinkEntry final : public Sink {
  private:
   static constexpr bool consume_never_halts() {
     if constexpr (requires { Consumer::kConsumeNeverHalts; }) return Consumer::kConsumeNeverHalts;
+    return false;
+  }
+  static constexpr bool consume_ignores_bytes() {
+    if constexpr (requires { Consumer::kConsumeIgnoresBytes; }) return Consumer::kConsumeIgnoresBytes;
     return false;
   }
 

@@ -10,6 +10,7 @@
 
 #include "runtime/run_context.hpp"
 #include "runtime/stage.hpp"
+#include "stdlib/xf/byte_count.hpp"
 #include "stdlib/xf/byte_scanner.hpp"
 
 namespace sluice {
@@ -35,14 +36,61 @@ class SplitLines {
   Flow init() {
     if (max_ <= 0) return ctx_->fail(ErrId::kSplitLinesMaxLineBytes);
     carry_.reserve(std::min<std::size_t>(static_cast<std::size_t>(max_), kSplitCarryInitialBytes));
+    counts_only_ = delim_ >= 0 && delim_ <= 255 && takes_counts_of(next_);
     return Flow::kContinue;
   }
 
   // Out of line: called once per input item, and the scan loop compiles tighter on its own than
   // inlined into the source loop of a compiled pipeline (bench/backends).
   [[gnu::noinline]] Flow push(ByteView in) {
-    const std::uint8_t* p = in.begin();
-    const std::uint8_t* const end = in.end();
+    if (counts_only_) return push_counting(in.begin(), in.end());
+    return push_lines(in.begin(), in.end());
+  }
+
+  Flow flush() {
+    if (carry_.empty()) return Flow::kContinue;
+    const Flow f = next_.push(ByteView(carry_.data(), static_cast<std::uint32_t>(carry_.size())));
+    carry_.clear();
+    return f;
+  }
+
+ private:
+  // The downstream only counts (split_lines → null): the lines inside the item are counted with
+  // one vector pass and charged at once, never made into views. Same counters, docs and errors
+  // as push_lines: a line inside the item cannot be too long when the whole item is within
+  // max_line_bytes, and when the budgets would not take them all, push_lines hands them on one
+  // by one and fails at the exact line.
+  Flow push_counting(const std::uint8_t* p, const std::uint8_t* const end) {
+    const std::size_t max = static_cast<std::size_t>(max_);
+    const auto delim = static_cast<std::uint8_t>(delim_);
+    if (!carry_.empty()) {
+      // The line that began in an earlier item ends at the first delimiter, if this item has one.
+      const void* hit = std::memchr(p, delim, static_cast<std::size_t>(end - p));
+      if (hit == nullptr) return carry_tail(p, end);
+      const auto* nl = static_cast<const std::uint8_t*>(hit);
+      const std::size_t seg = static_cast<std::size_t>(nl - p);
+      if (carry_.size() + seg > max) return ctx_->fail(ErrId::kLineTooLong);
+      append_carry(p, seg);
+      p = nl + 1;
+      const Flow f = next_.push(ByteView(carry_.data(), static_cast<std::uint32_t>(carry_.size())));
+      carry_.clear();
+      if (f == Flow::kHalt) {
+        ByteScanner rest(p, end, delim);
+        return own_error_wins(rest, p, end);
+      }
+    }
+    if (static_cast<std::size_t>(end - p) > max) return push_lines(p, end);
+    const std::size_t lines = count_byte(p, end, delim);
+    if (lines == 0) return carry_tail(p, end);
+    const auto* last = static_cast<const std::uint8_t*>(::memrchr(p, delim, static_cast<std::size_t>(end - p)));
+    // The bytes up to and including the last delimiter, less one delimiter per line.
+    const std::uint64_t bytes = static_cast<std::uint64_t>(last - p) + 1 - lines;
+    if (!push_counts_to(next_, static_cast<std::uint32_t>(lines), bytes)) return push_lines(p, end);
+    return carry_tail(last + 1, end);
+  }
+
+  // Every line inside [p, end) handed on as a view, in batches; the rest carried.
+  Flow push_lines(const std::uint8_t* p, const std::uint8_t* const end) {
     const std::size_t max = static_cast<std::size_t>(max_);
     if (delim_ >= 0 && delim_ <= 255) {
       ByteScanner delims(p, end, static_cast<std::uint8_t>(delim_));
@@ -91,23 +139,20 @@ class SplitLines {
       if (!all) return result;
       if (n != 0 && hand_on(batch, n) == Flow::kHalt) return own_error_wins(delims, p, end);
     }
+    return carry_tail(p, end);
+  }
+
+  // The bytes after the item's last delimiter wait in the carry for the rest of their line.
+  Flow carry_tail(const std::uint8_t* p, const std::uint8_t* end) {
     const std::size_t tail = static_cast<std::size_t>(end - p);
     if (tail != 0) {
       // The check fires on the carried tail as soon as it exceeds the limit (spec §7.5).
-      if (carry_.size() + tail > max) return ctx_->fail(ErrId::kLineTooLong);
+      if (carry_.size() + tail > static_cast<std::size_t>(max_)) return ctx_->fail(ErrId::kLineTooLong);
       append_carry(p, tail);
     }
     return Flow::kContinue;
   }
 
-  Flow flush() {
-    if (carry_.empty()) return Flow::kContinue;
-    const Flow f = next_.push(ByteView(carry_.data(), static_cast<std::uint32_t>(carry_.size())));
-    carry_.clear();
-    return f;
-  }
-
- private:
   // Out of line: inlining the downstream batch code into the scan loop made that loop slower
   // (more instructions per line in compiled pipelines, bench/backends), and it runs once per
   // 64 lines.
@@ -138,6 +183,7 @@ class SplitLines {
   std::int32_t delim_;
   std::int32_t max_;
   std::vector<std::uint8_t> carry_;
+  bool counts_only_ = false;  // the downstream takes counts (push_counting)
 };
 
 }  // namespace sluice

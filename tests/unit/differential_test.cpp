@@ -127,7 +127,7 @@ TEST_CASE("differential: examples give the same doc and files through run and bu
     REQUIRE(built.exit_status == 0);
     const ProcessResult a = run_process({sluice_binary(), "run", dir + "/" + f, "--root", root_run.path(), "--emit", "doc"});
     const ProcessResult b = run_process({exe, "--root", root_exe.path(), "--emit", "doc"});
-    check_same({a, b});
+    check_same({a, b, std::nullopt});
     for (const std::string& out : list_dir(root_run.path() + "/out"))
       CHECK(read_file(root_run.path() + "/out/" + out) == read_file(root_exe.path() + "/out/" + out));
   }
