@@ -10,6 +10,8 @@
 #include <new>
 #include <utility>
 
+#include <sys/mman.h>
+
 namespace sluice::json {
 
 class ByteBuffer {
@@ -71,7 +73,20 @@ class ByteBuffer {
     if (p == nullptr) throw std::bad_alloc();
     data_ = static_cast<std::uint8_t*>(p);
     cap_ = cap;
+    if (cap >= kHugeBytes) advise_huge_pages();
   }
+
+  // A document-sized buffer (a whole JSON document is buffered for canonicalization) is touched
+  // once, front to back: with transparent huge pages on request (the usual "madvise" setting)
+  // that is one fault per 2 MiB instead of one per 4 KiB, which measured as a sixth of a 100 MB
+  // json_canon run. Advice only: where huge pages are off it changes nothing.
+  void advise_huge_pages() {
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(data_) + kHuge - 1) & ~(kHuge - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(data_) + cap_) & ~(kHuge - 1);
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+  static constexpr std::size_t kHugeBytes = std::size_t{4} << 20;
 
   std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;

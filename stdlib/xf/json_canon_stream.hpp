@@ -43,7 +43,7 @@ class JsonCanonStream {
     if (in.size > kJsonCanonMaxItemBytes) return ctx_->fail(ErrId::kJsonInputTooLarge);
     if (static_cast<std::uint64_t>(doc_.size()) + in.size > static_cast<std::uint32_t>(cfg_.max_total_json_bytes))
       return ctx_->fail(ErrId::kJsonMaxTotalJsonBytes);
-    doc_.insert(doc_.end(), in.begin(), in.end());
+    doc_.append(in.data, in.size);
     ctx_->count_copy(in.size);
     return Flow::kContinue;
   }
@@ -55,7 +55,7 @@ class JsonCanonStream {
     out_.clear();
     const json::JsonError e =
         canon_.canonicalize(ByteView(doc_.data(), static_cast<std::uint32_t>(doc_.size())), limits, out_);
-    std::vector<std::uint8_t>().swap(doc_);  // the input is done with; give its memory back
+    doc_.release();  // the input is done with; give its memory back
     if (!e.ok()) {
       const std::vector<std::uint8_t> payload = u32_payload({e.offset, cfg_.stage_idx});
       return ctx_->fail(error_id(e.code), ByteView(payload.data(), static_cast<std::uint32_t>(payload.size())));
@@ -85,7 +85,8 @@ class JsonCanonStream {
   RunContext* ctx_;
   Next next_;
   JsonCanonConfig cfg_;
-  std::vector<std::uint8_t> doc_;
+  // Grown by realloc (large blocks move by remapping, not copying), see json::ByteBuffer.
+  json::ByteBuffer doc_;
   json::ByteBuffer out_;
   json::JsonCanonicalizer canon_;
 };
