@@ -182,6 +182,30 @@ Value builtin(const Node& n, Frame& f, EvalState& st) {
     case Builtin::kOptI32Some: return of_i32(a[0].i);
     case Builtin::kOptBytesSome: return std::move(a[0]);
     case Builtin::kParseU32Dec: return of_i32(rt::parse_u32_dec(a[0].view));
+    case Builtin::kResViewOk:
+    case Builtin::kOptViewSome: return of_view(a[0].view);
+    case Builtin::kResViewErr: return of_res({a[0].i, true});
+    case Builtin::kViewUnwrapOr: return of_view(a[0].err ? a[1].view : a[0].view);
+    case Builtin::kFindU8: return of_i32(rt::find_u8(a[0].view, a[1].i));
+    case Builtin::kFindSub: return of_i32(rt::find_sub(a[0].view, a[1].view));
+    case Builtin::kCountU8: return of_i32(rt::count_u8(a[0].view, a[1].i));
+    case Builtin::kStartsWith: return of_i32(rt::starts_with(a[0].view, a[1].view));
+    case Builtin::kEndsWith: return of_i32(rt::ends_with(a[0].view, a[1].view));
+    case Builtin::kStripPrefix: return of_view(rt::strip_prefix(a[0].view, a[1].view));
+    case Builtin::kStripSuffix: return of_view(rt::strip_suffix(a[0].view, a[1].view));
+    case Builtin::kTrimAscii: return of_view(rt::trim_ascii(a[0].view));
+    case Builtin::kTake: return of_buf(rt::bytes_of(rt::take(a[0].view, a[1].i)));
+    case Builtin::kDrop: return of_buf(rt::bytes_of(rt::drop(a[0].view, a[1].i)));
+    case Builtin::kClampSlice: return of_buf(rt::bytes_of(rt::clamp_slice(a[0].view, a[1].i, a[2].i)));
+    case Builtin::kClampSliceView: return of_view(rt::clamp_slice(a[0].view, a[1].i, a[2].i));
+    case Builtin::kTestPass: return of_res(rt::test_check(true, 0));
+    case Builtin::kTestFail: return of_res(rt::test_check(false, a[0].i));
+    case Builtin::kTestAssertI32Eq: return of_res(rt::test_check(a[0].i == a[1].i, a[2].i));
+    case Builtin::kTestAssertBytesEq: return of_res(rt::test_check(rt::bytes_eq(a[0].view, a[1].view) != 0, a[2].i));
+    case Builtin::kTestAssertTrue: return of_res(rt::test_check(a[0].i != 0, a[1].i));
+    case Builtin::kTestCodeTrue: return of_i32(rt::kCodeAssertTrue);
+    case Builtin::kTestCodeI32Eq: return of_i32(rt::kCodeAssertI32Eq);
+    case Builtin::kTestCodeBytesEq: return of_i32(rt::kCodeAssertBytesEq);
   }
   return {};
 }
@@ -299,6 +323,31 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       if (n.ty == Ty::kI32) return of_i32(r.i);
       return r;
     }
+    case Op::kTryDoc: {
+      const Value d = eval(n.kids[0], f, st);
+      SLUICE_X07_RET;
+      if (rt::doc_is_ok(d.view)) return of_buf(rt::doc_payload(d.view));
+      st.ret = of_buf(rt::bytes_of(d.view));
+      st.returning = true;
+      return {};
+    }
+    case Op::kBrandCast: {
+      Value v = eval(n.kids[0], f, st);
+      SLUICE_X07_RET;
+      f[n.slot] = std::move(v);
+      const Value check = eval(n.kids[1], f, st);
+      SLUICE_X07_RET;
+      if (check.err) {
+        f[n.slot] = Value{};  // cast_bytes_v1 drops the bytes on err
+        return of_res({check.i, true});
+      }
+      switch (static_cast<BrandCast>(n.sub)) {
+        case BrandCast::kBytes: return std::move(f[n.slot]);
+        case BrandCast::kView: return of_view(f[n.slot].view);
+        case BrandCast::kViewCopy: return of_buf(rt::bytes_of(f[n.slot].view));
+      }
+      return {};
+    }
     case Op::kAnd:
     case Op::kOr: {
       const Value a = eval(n.kids[0], f, st);
@@ -330,7 +379,7 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       // A view the callee returned into one of its own bytes locals: that frame slot is reused
       // by the next call at this depth, so the bytes move out of it (a vector's move keeps its
       // buffer) and live until this stage call ends.
-      if (n.callee->result == Ty::kView && r.view.size != 0)
+      if (holds_view(n.callee->result) && r.view.size != 0)
         for (Value& slot : nf)
           if (!slot.buf.empty() && r.view.data >= slot.buf.data() && r.view.data < slot.buf.data() + slot.buf.size()) {
             st.kept.push_front(std::move(slot.buf));
@@ -418,7 +467,7 @@ EvalResult eval_expr(const ExprIr& ir, std::vector<Value> locals, const EvalSett
   try {
     r.value = eval(ir.node, frame, st);
     // A view into a local of this evaluation would dangle once it returns: keep the bytes.
-    if (ir.node.ty == Ty::kView) {
+    if (holds_view(ir.node.ty)) {
       r.value.buf.assign(r.value.view.begin(), r.value.view.end());
       r.value.view = rt::view_of(r.value.buf);
     }

@@ -5,6 +5,7 @@
 
 #include "stdlib/text/utf8.hpp"
 #include "runtime/hash_fnv1a.hpp"
+#include "stdlib/x07/rt.hpp"
 
 namespace sluice::x07 {
 namespace {
@@ -62,16 +63,12 @@ UserFnStatus bytes_len(const void*, UserFnIo& io) {
 }
 
 UserFnStatus bytes_max_u8(const void*, UserFnIo& io) {
-  std::uint8_t m = 0;
-  for (const std::uint8_t c : io.item) m = c > m ? c : m;
-  io.value = m;
+  io.value = x07rt::max_u8(io.item);
   return UserFnStatus::kOk;
 }
 
 UserFnStatus bytes_sum_u8(const void*, UserFnIo& io) {
-  std::uint32_t sum = 0;
-  for (const std::uint8_t c : io.item) sum += c;
-  io.value = static_cast<std::int32_t>(sum);
+  io.value = x07rt::sum_u8(io.item);
   return UserFnStatus::kOk;
 }
 
@@ -86,19 +83,14 @@ UserFnStatus bytes_copy(const void*, UserFnIo& io) {
 }
 
 UserFnStatus bytes_reverse(const void*, UserFnIo& io) {
-  io.out->assign(io.item.begin(), io.item.end());
-  std::reverse(io.out->begin(), io.out->end());
+  *io.out = x07rt::reverse(io.item);
   return UserFnStatus::kOk;
 }
 
-UserFnStatus hex_encode(const void*, UserFnIo& io) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  io.out->clear();
-  io.out->reserve(std::size_t{io.item.size} * 2);
-  for (const std::uint8_t c : io.item) {
-    io.out->push_back(static_cast<std::uint8_t>(kDigits[c >> 4]));
-    io.out->push_back(static_cast<std::uint8_t>(kDigits[c & 15]));
-  }
+// The std.codec maps (their semantics are in rt.hpp, shared with the builtins).
+template <x07rt::Buf (*F)(ByteView)>
+UserFnStatus codec_map(const void*, UserFnIo& io) {
+  *io.out = F(io.item);
   return UserFnStatus::kOk;
 }
 
@@ -108,7 +100,7 @@ UserFnStatus utf8_validate_or_empty(const void*, UserFnIo& io) {
   return UserFnStatus::kOk;
 }
 
-constexpr std::array<LibraryFn, 13> kLibrary{{
+constexpr std::array<LibraryFn, 16> kLibrary{{
     {"std.text.utf8.is_valid", UserFnSig::kFilter, utf8_is_valid},
     {"std.str.validate_v1", UserFnSig::kValidator, str_validate},
     {"std.text.slices.validate_v1", UserFnSig::kValidator, x7sl_validate},
@@ -119,7 +111,10 @@ constexpr std::array<LibraryFn, 13> kLibrary{{
     {"std.hash.fnv1a32_view", UserFnSig::kFilter, fnv1a32_view},
     {"std.bytes.copy", UserFnSig::kMap, bytes_copy},
     {"std.bytes.reverse", UserFnSig::kMap, bytes_reverse},
-    {"std.codec.hex_encode_v1", UserFnSig::kMap, hex_encode},
+    {"std.codec.hex_encode_v1", UserFnSig::kMap, codec_map<x07rt::hex_encode>},
+    {"std.codec.hex_decode_v1", UserFnSig::kMap, codec_map<x07rt::hex_decode>},
+    {"std.codec.base64_encode_v1", UserFnSig::kMap, codec_map<x07rt::base64_encode>},
+    {"std.codec.base64_decode_v1", UserFnSig::kMap, codec_map<x07rt::base64_decode>},
     {"std.text.utf8.validate_or_empty", UserFnSig::kMap, utf8_validate_or_empty},
     {"std.view.to_bytes_v1", UserFnSig::kMap, bytes_copy},
 }};
