@@ -1,6 +1,7 @@
 #include "compiler/x07/interp.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <forward_list>
 #include <cstring>
@@ -112,15 +113,42 @@ class FrameLease {
 Value eval(const Node& n, Frame& f, EvalState& st);
 Value call_fn(const FnIr& fn, Frame& frame, EvalState& st);
 
+// ---- the view guard (view_guard.hpp): these compile to nothing without SLUICE_X07_VIEW_GUARD ----
+// The value in frame slot `slot` is moved out or replaced: views of it go stale.
+void changed([[maybe_unused]] Value& slot) {
+#if SLUICE_X07_VIEW_GUARD
+  slot.gen.bump();
+#endif
+}
+// `view` is taken of the bytes in frame slot `slot`.
+void borrows_slot([[maybe_unused]] Value& view, [[maybe_unused]] const Value& slot) {
+#if SLUICE_X07_VIEW_GUARD
+  view.tag = GuardTag::of(slot.gen);
+#endif
+}
+// `view` is derived from `from` (a slice, an unwrap, a view result): it borrows what `from` does.
+void borrows_as([[maybe_unused]] Value& view, [[maybe_unused]] const Value& from) {
+#if SLUICE_X07_VIEW_GUARD
+  view.tag = from.tag;
+#endif
+}
+void borrows_nothing([[maybe_unused]] Value& view) {
+#if SLUICE_X07_VIEW_GUARD
+  view.tag = GuardTag{};
+#endif
+}
+// A view is read: its owner must not have changed since it was taken.
+void check_view([[maybe_unused]] const Value& v, [[maybe_unused]] const Node& at) {
+#if SLUICE_X07_VIEW_GUARD
+  if (v.tag.stale()) [[unlikely]]
+    rt::trap(site(at), kViewGuardTrap);
+#endif
+}
+
 #define SLUICE_X07_RET \
   if (st.returning) return {}
 
-Value builtin(const Node& n, Frame& f, EvalState& st) {
-  std::array<Value, 6> a;
-  for (std::size_t i = 0; i < n.kids.size(); ++i) {
-    a[i] = eval(n.kids[i], f, st);
-    SLUICE_X07_RET;
-  }
+Value apply_builtin(const Node& n, std::array<Value, 6>& a, EvalState& st) {
   const rt::Site at = site(n);
   // Builtins that change an owned value do it in place and hand it on.
   const auto in_place = [&](auto&& change) {
@@ -210,12 +238,30 @@ Value builtin(const Node& n, Frame& f, EvalState& st) {
   return {};
 }
 
+Value builtin(const Node& n, Frame& f, EvalState& st) {
+  std::array<Value, 6> a;
+  for (std::size_t i = 0; i < n.kids.size(); ++i) {
+    a[i] = eval(n.kids[i], f, st);
+    SLUICE_X07_RET;
+  }
+  // Checked once all are evaluated: a later argument may change what an earlier one borrows.
+  for (std::size_t i = 0; i < n.kids.size(); ++i)
+    if (holds_view(n.kids[i].ty)) check_view(a[i], n);
+  Value r = apply_builtin(n, a, st);
+  // A builtin's view is of its first argument (unwrap_or's may be its default).
+  if (holds_view(n.ty))
+    borrows_as(r, static_cast<Builtin>(n.sub) == Builtin::kViewUnwrapOr && a[0].err ? a[1] : a[0]);
+  return r;
+}
+
 Value native(const Node& n, Frame& f, EvalState& st) {
   std::array<Value, 2> a;
   for (std::size_t i = 0; i < n.kids.size(); ++i) {
     a[i] = eval(n.kids[i], f, st);
     SLUICE_X07_RET;
   }
+  for (std::size_t i = 0; i < n.kids.size(); ++i)
+    if (holds_view(n.kids[i].ty)) check_view(a[i], n);
   const auto sig = static_cast<UserFnSig>(n.sub);
   ScratchBuf* scratch = sig == UserFnSig::kMapInPlace ? &rt::scratch(site(n), st.scratch, a[1].i) : nullptr;
   Value r;
@@ -244,10 +290,17 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       return r;
     }
     case Op::kLocal:
-      if (is_owned(n.ty)) return std::move(f[n.slot]);
+      if (is_owned(n.ty)) {
+        Value r = std::move(f[n.slot]);
+        changed(f[n.slot]);
+        return r;
+      }
+      if (holds_view(n.ty)) check_view(f[n.slot], n);
       return f[n.slot];
     case Op::kLocalView: {
-      return of_view(rt::view_of(f[n.slot].buf));
+      Value r = of_view(rt::view_of(f[n.slot].buf));
+      borrows_slot(r, f[n.slot]);
+      return r;
     }
     case Op::kLocalPeek: {
       Value r;
@@ -256,9 +309,13 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       return r;
     }
     case Op::kToView: {
-      f[n.slot] = eval(n.kids[0], f, st);
+      Value v = eval(n.kids[0], f, st);
       SLUICE_X07_RET;
-      return of_view(rt::view_of(f[n.slot].buf));
+      f[n.slot] = std::move(v);
+      changed(f[n.slot]);
+      Value r = of_view(rt::view_of(f[n.slot].buf));
+      borrows_slot(r, f[n.slot]);
+      return r;
     }
     case Op::kLet:
     case Op::kSet:
@@ -266,6 +323,7 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       Value v = eval(n.kids[0], f, st);
       SLUICE_X07_RET;
       f[n.slot] = std::move(v);
+      changed(f[n.slot]);
       if (n.op == Op::kSet0 || is_owned(n.kids[0].ty)) return of_i32(0);
       return f[n.slot];
     }
@@ -326,6 +384,7 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
     case Op::kTryDoc: {
       const Value d = eval(n.kids[0], f, st);
       SLUICE_X07_RET;
+      check_view(d, n);
       if (rt::doc_is_ok(d.view)) return of_buf(rt::doc_payload(d.view));
       st.ret = of_buf(rt::bytes_of(d.view));
       st.returning = true;
@@ -335,15 +394,25 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       Value v = eval(n.kids[0], f, st);
       SLUICE_X07_RET;
       f[n.slot] = std::move(v);
+      changed(f[n.slot]);
       const Value check = eval(n.kids[1], f, st);
       SLUICE_X07_RET;
       if (check.err) {
         f[n.slot] = Value{};  // cast_bytes_v1 drops the bytes on err
+        changed(f[n.slot]);
         return of_res({check.i, true});
       }
       switch (static_cast<BrandCast>(n.sub)) {
-        case BrandCast::kBytes: return std::move(f[n.slot]);
-        case BrandCast::kView: return of_view(f[n.slot].view);
+        case BrandCast::kBytes: {
+          Value r = std::move(f[n.slot]);
+          changed(f[n.slot]);
+          return r;
+        }
+        case BrandCast::kView: {
+          Value r = of_view(f[n.slot].view);
+          borrows_as(r, f[n.slot]);
+          return r;
+        }
         case BrandCast::kViewCopy: return of_buf(rt::bytes_of(f[n.slot].view));
       }
       return {};
@@ -375,6 +444,15 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
         SLUICE_X07_RET;
         nf[i] = std::move(v);
       }
+#if SLUICE_X07_VIEW_GUARD
+      // What the view arguments borrow, before the callee may set its params.
+      std::vector<Value> lent;
+      for (std::size_t i = 0; i < n.kids.size(); ++i)
+        if (holds_view(n.kids[i].ty)) {
+          check_view(nf[i], n);
+          lent.push_back(nf[i]);
+        }
+#endif
       Value r = call_fn(*n.callee, nf, st);
       // A view the callee returned into one of its own bytes locals: that frame slot is reused
       // by the next call at this depth, so the bytes move out of it (a vector's move keeps its
@@ -385,6 +463,18 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
             st.kept.push_front(std::move(slot.buf));
             break;
           }
+      if (holds_view(n.callee->result)) {
+        // A view of an argument's bytes borrows what the argument does; any other (of the
+        // callee's own bytes, now kept until the stage call ends; of input; of a literal) nothing.
+        borrows_nothing(r);
+#if SLUICE_X07_VIEW_GUARD
+        for (const Value& a : lent)
+          if (r.view.size != 0 && r.view.data >= a.view.data && r.view.data < a.view.data + a.view.size) {
+            borrows_as(r, a);
+            break;
+          }
+#endif
+      }
       return r;
     }
   }
@@ -416,6 +506,9 @@ UserFnStatus entry(const void* ctx, UserFnIo& io) {
     frame[0].view = io.item;
     if (h.fn->params.size() > 1) frame[1].i = ScratchBuf::kHandle;
   }
+  // The stage's arguments borrow nothing of this call (the frame may hold an earlier call's).
+  borrows_nothing(frame[0]);
+  if (h.fn->params.size() > 1) borrows_nothing(frame[1]);
   EvalState st;
   st.fuel = h.settings->fuel;
   st.settings = h.settings;
@@ -468,6 +561,8 @@ EvalResult eval_expr(const ExprIr& ir, std::vector<Value> locals, const EvalSett
     r.value = eval(ir.node, frame, st);
     // A view into a local of this evaluation would dangle once it returns: keep the bytes.
     if (holds_view(ir.node.ty)) {
+      check_view(r.value, ir.node);
+      borrows_nothing(r.value);
       r.value.buf.assign(r.value.view.begin(), r.value.view.end());
       r.value.view = rt::view_of(r.value.buf);
     }
