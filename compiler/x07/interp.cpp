@@ -137,7 +137,9 @@ void borrows_nothing([[maybe_unused]] Value& view) {
   view.tag = GuardTag{};
 #endif
 }
-// A view is read: its owner must not have changed since it was taken.
+// A view is used (the borrow checker's "use": passed to a builtin or function, returned, the
+// result): its owner must not have changed since it was taken. Copying it into a local is not a
+// use, so neither is reading a local.
 void check_view([[maybe_unused]] const Value& v, [[maybe_unused]] const Node& at) {
 #if SLUICE_X07_VIEW_GUARD
   if (v.tag.stale()) [[unlikely]]
@@ -295,8 +297,7 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
         changed(f[n.slot]);
         return r;
       }
-      if (holds_view(n.ty)) check_view(f[n.slot], n);
-      return f[n.slot];
+      return f[n.slot];  // a stale view may be copied, as the checker allows: only uses are checked
     case Op::kLocalView: {
       Value r = of_view(rt::view_of(f[n.slot].buf));
       borrows_slot(r, f[n.slot]);
@@ -490,6 +491,7 @@ Value call_fn(const FnIr& fn, Frame& frame, EvalState& st) {
     v = std::move(st.ret);
     st.ret = Value{};
   }
+  if (holds_view(fn.result)) check_view(v, fn.body);  // returning a view uses it
   return v;
 }
 

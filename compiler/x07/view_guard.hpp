@@ -2,8 +2,9 @@
 // (borrow_check.cpp). Every frame slot that may own bytes carries a generation, bumped whenever
 // its value is moved out or replaced (a move, `set`, a `let` or temporary made again, and so
 // every in-place change, which moves the value out and back). A view remembers the generation
-// of the slot it was taken of; reading a view whose slot's generation has moved on is a trap
-// naming the guard. So a program the checker wrongly accepts fails loudly in the differential
+// of the slot it was taken of; using a view (the checker's "use": passing it to a builtin or
+// function, returning it) whose slot's generation has moved on is a trap naming the guard.
+// Copying a stale view into a local is not a use, for the checker or the guard. So a program the checker wrongly accepts fails loudly in the differential
 // and fuzz suites even where the bytes happen to still be there (a vector's move keeps its
 // buffer, so AddressSanitizer alone would not see it).
 //

@@ -37,7 +37,8 @@ class Gen {
 
   std::string program() {
     std::string s = R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","b2",["bytes.lit","cde"]],)"
-                    R"( ["let","v",["vec_u8.with_capacity",1]], ["let","w",["bytes.view","b"]], ["let","acc",0])";
+                    R"( ["let","v",["vec_u8.with_capacity",1]], ["let","w",["bytes.view","b"]], ["let","acc",0],)"
+                    R"( ["let","r",["result_bytes_view.ok",["bytes.view","b2"]]])";
     const int n = 1 + pick(8);
     for (int i = 0; i < n; ++i) s += ", " + stmt(0);
     return s + R"(, ["+","acc",["view.len","w"]]])";
@@ -63,13 +64,18 @@ class Gen {
   }
 
   std::string view() {
-    switch (pick(7)) {
+    switch (pick(11)) {
       case 0: return "\"item\"";
       case 1: return "[\"bytes.view\",\"b\"]";
       case 2: return "[\"bytes.view\",\"b2\"]";
       case 3: return "[\"vec_u8.as_view\",\"v\"]";
       case 4: return "[\"view.slice\",\"w\",0,[\"/\",[\"view.len\",\"w\"],2]]";
       case 5: return "[\"view.slice\",[\"bytes.lit\",\"tmp\"],0,2]";
+      // The other forms that give a view or hold one (a result, an option, the std views).
+      case 6: return "[\"std.view.slice_v1\"," + view() + ",1,9]";
+      case 7: return "[\"result_bytes_view.unwrap_or\",\"r\",\"item\"]";
+      case 8: return "[\"option_bytes_view.unwrap_or\",[\"option_bytes_view.none\"]," + view() + "]";
+      case 9: return "[\"std.bytes.strip_prefix_view\"," + view() + ",[\"bytes.view_lit\",\"a\"]]";
       default: return "\"w\"";
     }
   }
@@ -87,7 +93,7 @@ class Gen {
 
   // A statement of type i32 (views and owners are changed with set0).
   std::string stmt(int depth) {
-    const int k = pick(depth < 2 ? 12 : 9);
+    const int k = pick(depth < 2 ? 13 : 10);
     switch (k) {
       case 0: return "[\"set0\",\"b\"," + bytes() + "]";
       case 1: return "[\"set0\",\"b2\"," + bytes() + "]";
@@ -98,8 +104,9 @@ class Gen {
       case 6: return "[\"set0\",\"b2\",\"b\"]";  // a move of b
       case 7: return "[\"set0\",\"acc\",[\"bytes.eq\"," + view() + ",[\"begin\"," + stmt(2) + "," + view() + "]]]";
       case 8: return "[\"set0\",\"v\",[\"vec_u8.clear\",\"v\"]]";
-      case 9: return "[\"for\",\"i\",0," + small() + ",[\"begin\"," + stmt(depth + 1) + "," + stmt(depth + 1) + "]]";
-      case 10: return "[\"if\"," + i32() + "," + stmt(depth + 1) + "," + stmt(depth + 1) + "]";
+      case 9: return "[\"set0\",\"r\",[\"result_bytes_view.ok\"," + view() + "]]";
+      case 10: return "[\"for\",\"i\",0," + small() + ",[\"begin\"," + stmt(depth + 1) + "," + stmt(depth + 1) + "]]";
+      case 11: return "[\"if\"," + i32() + "," + stmt(depth + 1) + "," + stmt(depth + 1) + "]";
       default: return "[\"begin\",[\"let\",\"t\"," + bytes() + "],[\"set0\",\"w\",[\"bytes.view\",\"t\"]]," + stmt(depth + 1) + "]";
     }
   }
