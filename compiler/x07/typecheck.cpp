@@ -424,8 +424,12 @@ class Checker {
           }
         }
         Node k = want(a, arg_p(i), t);
-        if ((b->id == Builtin::kResBytesIsOk || b->id == Builtin::kResBytesErrCode || b->id == Builtin::kOptIsSome) &&
-            k.op == Op::kLocal) {
+        // The inspecting builtins only read a local's flag and code: no move, and no use of the
+        // view a result_bytes_view or option_bytes_view holds.
+        const bool inspects = b->id == Builtin::kResBytesIsOk || b->id == Builtin::kResBytesErrCode ||
+                              b->id == Builtin::kOptIsSome ||
+                              ((b->id == Builtin::kResI32IsOk || b->id == Builtin::kResI32ErrCode) && k.ty == Ty::kResView);
+        if (inspects && k.op == Op::kLocal) {
           k.op = Op::kLocalPeek;
           moved_[k.slot] = false;
         }

@@ -156,6 +156,8 @@ TEST_CASE("x07 borrow check: views inside results and options, and the std views
   // is_some of a local only looks at its flag, as result_bytes.is_ok does.
   accepted(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","o",["option_bytes_view.some",["bytes.view","b"]]],
               ["set","b",["bytes.lit","c"]], ["option_bytes_view.is_some","o"]])");
+  accepted(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","r",["result_bytes_view.ok",["bytes.view","b"]]],
+              ["set","b",["bytes.lit","c"]], ["+",["result_bytes_view.is_ok","r"],["result_bytes_view.err_code","r"]]])");
   // unwrap_or's view may be its default.
   rejected_at(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","o",["option_bytes_view.none"]],
                  ["let","w",["option_bytes_view.unwrap_or","o",["bytes.view","b"]]], ["set","b",["bytes.lit","c"]],
