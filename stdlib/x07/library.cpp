@@ -57,6 +57,40 @@ UserFnStatus parse_u32_dec(const void*, UserFnIo& io) {
   return UserFnStatus::kOk;
 }
 
+// std.parse.i32_dec: as u32_dec, with one optional leading '-' or '+'; err 3 outside i32.
+UserFnStatus parse_i32_dec(const void*, UserFnIo& io) {
+  std::string_view t = io.item.as_chars();
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  io.is_err = true;
+  if (t.empty()) {
+    io.value = 1;
+    return UserFnStatus::kOk;
+  }
+  const bool negative = t.front() == '-';
+  if (t.front() == '-' || t.front() == '+') t.remove_prefix(1);
+  if (t.empty()) {  // a sign alone is not a number
+    io.value = 2;
+    return UserFnStatus::kOk;
+  }
+  const std::uint64_t limit = negative ? 2147483648u : 2147483647u;
+  std::uint64_t v = 0;
+  for (const char c : t) {
+    if (c < '0' || c > '9') {
+      io.value = 2;
+      return UserFnStatus::kOk;
+    }
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    if (v > limit) {
+      io.value = 3;
+      return UserFnStatus::kOk;
+    }
+  }
+  io.is_err = false;
+  io.value = static_cast<std::int32_t>(negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v));
+  return UserFnStatus::kOk;
+}
+
 UserFnStatus bytes_len(const void*, UserFnIo& io) {
   io.value = static_cast<std::int32_t>(io.item.size);
   return UserFnStatus::kOk;
@@ -100,11 +134,12 @@ UserFnStatus utf8_validate_or_empty(const void*, UserFnIo& io) {
   return UserFnStatus::kOk;
 }
 
-constexpr std::array<LibraryFn, 16> kLibrary{{
+constexpr std::array<LibraryFn, 17> kLibrary{{
     {"std.text.utf8.is_valid", UserFnSig::kFilter, utf8_is_valid},
     {"std.str.validate_v1", UserFnSig::kValidator, str_validate},
     {"std.text.slices.validate_v1", UserFnSig::kValidator, x7sl_validate},
     {"std.parse.u32_dec", UserFnSig::kValidator, parse_u32_dec},
+    {"std.parse.i32_dec", UserFnSig::kValidator, parse_i32_dec},
     {"std.bytes.len", UserFnSig::kFilter, bytes_len},
     {"std.bytes.max_u8", UserFnSig::kFilter, bytes_max_u8},
     {"std.bytes.sum_u8", UserFnSig::kFilter, bytes_sum_u8},

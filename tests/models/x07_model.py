@@ -100,6 +100,21 @@ def std_parse_u32_dec(b):
     return Res(False, v)
 
 
+def std_parse_i32_dec(b):
+    """§7.3 as u32_dec, signed: one optional leading '-' or '+' (a sign alone is err 2), err 3
+    outside [-2^31, 2^31-1]."""
+    t = bytes(b).strip(b" \t")
+    if not t:
+        return Res(True, 1)
+    digits = t[1:] if t[:1] in (b"-", b"+") else t
+    if not digits or any(c < 0x30 or c > 0x39 for c in digits):
+        return Res(True, 2)
+    v = -int(digits.decode()) if t[:1] == b"-" else int(digits.decode())
+    if v < -(1 << 31) or v >= 1 << 31:
+        return Res(True, 3)
+    return Res(False, u32(v))
+
+
 def builtin_parse_u32_dec(b):
     v = 0
     for c in b:
@@ -592,6 +607,7 @@ LIBRARY = {
     "std.hash.fnv1a32_view": lambda b: fnv1a32(as_bytes(b)),
     "std.text.utf8.is_valid": lambda b: utf8_is_valid(as_bytes(b)),
     "std.parse.u32_dec": lambda b: std_parse_u32_dec(as_bytes(b)),
+    "std.parse.i32_dec": lambda b: std_parse_i32_dec(as_bytes(b)),
 }
 
 

@@ -94,3 +94,18 @@ TEST_CASE("x07 library: std.codec hex and base64, with the doc envelopes of the 
   CHECK(map("std.codec.base64_decode_v1", "a===") == "000200000000000000");      // three '='
   CHECK(call("std.bytes.sum_u8", "\xff\xff").value == 510);
 }
+
+TEST_CASE("x07 library: std.parse.i32_dec, signed, with u32_dec's trimming and codes") {
+  CHECK(call("std.parse.i32_dec", " -12\t").value == -12);
+  CHECK(call("std.parse.i32_dec", "+5").value == 5);
+  CHECK(call("std.parse.i32_dec", "-2147483648").value == INT32_MIN);
+  CHECK(call("std.parse.i32_dec", "2147483647").value == INT32_MAX);
+  const UserFnIo over = call("std.parse.i32_dec", "2147483648");
+  CHECK(over.is_err);
+  CHECK(over.value == 3);
+  CHECK(call("std.parse.i32_dec", "-2147483649").value == 3);
+  CHECK(call("std.parse.i32_dec", " ").value == 1);
+  CHECK(call("std.parse.i32_dec", "-").value == 2);  // a sign alone
+  CHECK(call("std.parse.i32_dec", "4x").value == 2);
+  CHECK(call("std.parse.i32_dec", "--4").value == 2);
+}
