@@ -29,6 +29,8 @@ std::string cpp_type(Ty t) {
     case Ty::kOptI32: return "rt::ResI32";
     case Ty::kResBytes:
     case Ty::kOptBytes: return "rt::ResBytes";
+    case Ty::kResView:
+    case Ty::kOptView: return "rt::ResView";
     case Ty::kNever: break;
   }
   return "rt::Never";
@@ -143,13 +145,13 @@ class FnLowering {
     line("rt::DepthScope depth_scope(cx);");
     // Bytes a called function returned a view of live until this function returns, unless it
     // returns a view itself (its caller decides then).
-    if (fn_.result != Ty::kView && calls_view_fn(fn_.body)) line("rt::KeptScope kept_scope(cx);");
+    if (!x07::holds_view(fn_.result) && calls_view_fn(fn_.body)) line("rt::KeptScope kept_scope(cx);");
     line("std::int64_t fuel = cx.fuel;");
     for (std::size_t i = fn_.params.size(); i < fn_.nslots; ++i)
       line(cpp_type(slot_types_[i]) + " l" + std::to_string(i) + "{};");
     // A function returning a view may return a view of its own bytes: at each return, the local
     // the view points into (if any) moves to the context, so the view does not dangle.
-    if (fn_.result == Ty::kView)
+    if (x07::holds_view(fn_.result))
       for (std::size_t i = 0; i < fn_.nslots; ++i)
         if (slot_types_[i] == Ty::kBytes || slot_types_[i] == Ty::kVec)
           own_bufs_ += std::string(own_bufs_.empty() ? "" : ", ") + "&l" + std::to_string(i);
@@ -190,12 +192,12 @@ class FnLowering {
 
   // How a value leaves the function by `return`.
   std::string returned(const std::string& v, Ty t) const {
-    if (fn_.result == Ty::kView && !own_bufs_.empty()) return "rt::keep_view(cx, " + v + ", {" + own_bufs_ + "})";
+    if (x07::holds_view(fn_.result) && !own_bufs_.empty()) return "rt::keep_view(cx, " + v + ", {" + own_bufs_ + "})";
     return moved(v, t);
   }
 
   static bool calls_view_fn(const Node& n) {
-    if (n.op == Op::kCall && n.callee && n.callee->result == Ty::kView) return true;
+    if (n.op == Op::kCall && n.callee && x07::holds_view(n.callee->result)) return true;
     for (const Node& k : n.kids)
       if (calls_view_fn(k)) return true;
     return false;
@@ -203,7 +205,7 @@ class FnLowering {
 
   // The types of the frame slots, from the nodes that bind them.
   void scan_slots(const Node& n) {
-    if ((n.op == Op::kLet || n.op == Op::kToView) && n.slot < slot_types_.size() && !n.kids.empty() &&
+    if ((n.op == Op::kLet || n.op == Op::kToView || n.op == Op::kBrandCast) && n.slot < slot_types_.size() && !n.kids.empty() &&
         n.kids[0].ty != Ty::kNever)
       slot_types_[n.slot] = n.kids[0].ty;
     for (const Node& k : n.kids) scan_slots(k);
@@ -322,7 +324,8 @@ class FnLowering {
         const std::string r = lower(n.kids[0]);
         if (n.kids[0].ty == Ty::kNever) return kNever;
         flush();
-        const std::string err = fn_.result == Ty::kResBytes ? "rt::ResBytes{{}, " + r + ".i, true}" : "rt::ResI32{" + r + ".i, true}";
+        const std::string err = "rt::" + std::string(fn_.result == Ty::kResBytes ? "ResBytes" : fn_.result == Ty::kResView ? "ResView" : "ResI32") +
+                                (fn_.result == Ty::kResI32 ? "{" : "{{}, ") + r + ".i, true}";
         line("if (" + r + ".err) {");
         ++indent_;
         check_fuel();
@@ -331,7 +334,43 @@ class FnLowering {
         --indent_;
         line("}");
         if (n.ty == Ty::kI32) return temp(Ty::kI32, r + ".i");
+        if (n.ty == Ty::kView) return temp(Ty::kView, r + ".view");
         return temp(Ty::kBytes, "std::move(" + r + ".buf)");
+      }
+      case Op::kTryDoc: {
+        const std::string d = lower(n.kids[0]);
+        if (n.kids[0].ty == Ty::kNever) return kNever;
+        flush();
+        line("if (!rt::doc_is_ok(" + d + ")) {");
+        ++indent_;
+        check_fuel();
+        store_fuel();
+        line("return rt::bytes_of(" + d + ");");
+        --indent_;
+        line("}");
+        return temp(Ty::kBytes, "rt::doc_payload(" + d + ")");
+      }
+      case Op::kBrandCast: {
+        const std::string v = lower(n.kids[0]);
+        if (n.kids[0].ty == Ty::kNever) return kNever;
+        line(local(n.slot) + " = " + moved(v, n.kids[0].ty) + ";");
+        const std::string check = lower(n.kids[1]);
+        if (n.kids[1].ty == Ty::kNever) return kNever;
+        flush();
+        const std::string r = "t" + std::to_string(temps_++);
+        line(cpp_type(n.ty) + " " + r + "{};");
+        line("if (" + check + ".err) {");
+        line("  " + r + ".err = true;");
+        line("  " + r + ".i = " + check + ".i;");
+        if (n.kids[0].ty == Ty::kBytes) line("  " + local(n.slot) + " = rt::Buf{};  // cast_bytes_v1 drops the bytes on err");
+        line("} else {");
+        switch (static_cast<x07::BrandCast>(n.sub)) {
+          case x07::BrandCast::kBytes: line("  " + r + ".buf = std::move(" + local(n.slot) + ");"); break;
+          case x07::BrandCast::kView: line("  " + r + ".view = " + local(n.slot) + ";"); break;
+          case x07::BrandCast::kViewCopy: line("  " + r + ".buf = rt::bytes_of(" + local(n.slot) + ");"); break;
+        }
+        line("}");
+        return r;
       }
       case Op::kAnd:
       case Op::kOr: {
@@ -577,8 +616,35 @@ class FnLowering {
       case Builtin::kFmtU32Dec: return call(Ty::kBytes, "fmt_u32_dec", {a[0]});
       case Builtin::kFmtS32Dec: return call(Ty::kBytes, "fmt_s32_dec", {a[0]});
       case Builtin::kOptNone:
+        if (n.ty == Ty::kOptView) return temp(Ty::kResView, "rt::ResView{{}, 0, true}");
         return n.ty == Ty::kOptBytes ? temp(Ty::kResBytes, "rt::ResBytes{{}, 0, true}") : temp(Ty::kResI32, "rt::ResI32{0, true}");
       case Builtin::kParseU32Dec: return call(Ty::kI32, "parse_u32_dec", {a[0]});
+      case Builtin::kResViewOk:
+      case Builtin::kOptViewSome: return temp(Ty::kResView, "rt::ResView{" + a[0] + ", 0, false}");
+      case Builtin::kResViewErr: return temp(Ty::kResView, "rt::ResView{{}, " + a[0] + ", true}");
+      case Builtin::kViewUnwrapOr: return temp(Ty::kView, a[0] + ".err ? " + a[1] + " : " + a[0] + ".view");
+      case Builtin::kFindU8: return call(Ty::kI32, "find_u8", {a[0], a[1]});
+      case Builtin::kFindSub: return call(Ty::kI32, "find_sub", {a[0], a[1]});
+      case Builtin::kCountU8: return call(Ty::kI32, "count_u8", {a[0], a[1]});
+      case Builtin::kStartsWith: return call(Ty::kI32, "starts_with", {a[0], a[1]});
+      case Builtin::kEndsWith: return call(Ty::kI32, "ends_with", {a[0], a[1]});
+      case Builtin::kStripPrefix: return call(Ty::kView, "strip_prefix", {a[0], a[1]});
+      case Builtin::kStripSuffix: return call(Ty::kView, "strip_suffix", {a[0], a[1]});
+      case Builtin::kTrimAscii: return call(Ty::kView, "trim_ascii", {a[0]});
+      case Builtin::kTake: return temp(Ty::kBytes, "rt::bytes_of(rt::take(" + a[0] + ", " + a[1] + "))");
+      case Builtin::kDrop: return temp(Ty::kBytes, "rt::bytes_of(rt::drop(" + a[0] + ", " + a[1] + "))");
+      case Builtin::kClampSlice:
+        return temp(Ty::kBytes, "rt::bytes_of(rt::clamp_slice(" + a[0] + ", " + a[1] + ", " + a[2] + "))");
+      case Builtin::kClampSliceView: return call(Ty::kView, "clamp_slice", {a[0], a[1], a[2]});
+      case Builtin::kTestPass: return call(Ty::kResI32, "test_check", {"true", "0"});
+      case Builtin::kTestFail: return call(Ty::kResI32, "test_check", {"false", a[0]});
+      case Builtin::kTestAssertI32Eq: return call(Ty::kResI32, "test_check", {a[0] + " == " + a[1], a[2]});
+      case Builtin::kTestAssertBytesEq:
+        return call(Ty::kResI32, "test_check", {"rt::bytes_eq(" + a[0] + ", " + a[1] + ") != 0", a[2]});
+      case Builtin::kTestAssertTrue: return call(Ty::kResI32, "test_check", {a[0] + " != 0", a[1]});
+      case Builtin::kTestCodeTrue: return "rt::kCodeAssertTrue";
+      case Builtin::kTestCodeI32Eq: return "rt::kCodeAssertI32Eq";
+      case Builtin::kTestCodeBytesEq: return "rt::kCodeAssertBytesEq";
     }
     return kNever;
   }

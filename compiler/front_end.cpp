@@ -149,7 +149,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
     }
     locals.types.emplace_back(l.items[1].text, ir->node.ty);
     x07::Value v = std::move(r.value);
-    if (ir->node.ty == x07::Ty::kView) {
+    if (x07::holds_view(ir->node.ty)) {
       // eval_expr copied the view's bytes into buf; keep the local a view of them.
       v.view = ByteView(v.buf.data(), static_cast<std::uint32_t>(v.buf.size()));
     }

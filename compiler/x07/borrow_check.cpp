@@ -144,7 +144,7 @@ class BorrowChecker {
   std::set<std::pair<const JsonNode*, std::uint32_t>> reported_;
 
   void scan(const Node& n) {
-    if ((n.op == Op::kLet || n.op == Op::kToView) && n.slot < names_.size()) {
+    if ((n.op == Op::kLet || n.op == Op::kToView || n.op == Op::kBrandCast) && n.slot < names_.size()) {
       if (n.op == Op::kLet && n.src && n.src->items.size() > 1) names_[n.slot] = n.src->items[1].text;
       decl_[n.slot] = n.src;
       owned_[n.slot] = n.op == Op::kToView || (!n.kids.empty() && is_owned(n.kids[0].ty));
@@ -264,7 +264,7 @@ class BorrowChecker {
           invalidate(n.slot, Change::kMove, n.src);
           return {};
         }
-        if (n.ty == Ty::kView) return st_.slots[n.slot];
+        if (holds_view(n.ty)) return st_.slots[n.slot];
         return {};
       case Op::kLocalView: {
         Val v;
@@ -282,14 +282,14 @@ class BorrowChecker {
       case Op::kSet:
       case Op::kSet0: {
         Val v = eval(n.kids[0]);
-        if (n.kids[0].ty == Ty::kView) {
+        if (holds_view(n.kids[0].ty)) {
           if (!st_.dead) st_.slots[n.slot] = v;
         } else if (n.slot < owned_.size() && owned_[n.slot]) {
           invalidate(n.slot, n.op == Op::kLet ? Change::kLetAgain : Change::kSet, n.src);
         } else if (n.op != Op::kLet) {
           invalidate(n.slot, Change::kSet, n.src);  // a param or an outer owner
         }
-        if (n.ty == Ty::kView) return v;
+        if (holds_view(n.ty)) return v;
         return {};
       }
       case Op::kBegin: {
@@ -335,9 +335,28 @@ class BorrowChecker {
         st_.dead = true;
         return {};
       }
-      case Op::kTry:
-        eval(n.kids[0]);
+      case Op::kTry: {
+        // The ok view of a result_bytes_view borrows what the result does.
+        Val v = eval(n.kids[0]);
+        if (holds_view(n.ty)) return v;
         return {};
+      }
+      case Op::kTryDoc: {
+        const Val v = eval(n.kids[0]);
+        use(v, n.kids[0].src);  // read here, and copied out
+        return {};
+      }
+      case Op::kBrandCast: {
+        // The value goes to the hidden slot; the validator call borrows it (bytes) or is passed
+        // it (a view); cast_view_v1's result is that view.
+        Val v = eval(n.kids[0]);
+        const auto kind = static_cast<BrandCast>(n.sub);
+        if (kind == BrandCast::kBytes) invalidate(n.slot, Change::kTempAgain, n.src);
+        else if (!st_.dead) st_.slots[n.slot] = v;
+        eval(n.kids[1]);
+        if (kind == BrandCast::kView) return v;
+        return {};
+      }
       case Op::kAnd:
       case Op::kOr: {
         eval(n.kids[0]);
@@ -386,10 +405,11 @@ class BorrowChecker {
     Val r;
     for (std::size_t i = 0; i < args.size() && i < n.kids.size(); ++i) {
       use(args[i], n.kids[i].src, i >= poisoned_before.size() || !poisoned_before[i]);
-      if (n.ty != Ty::kView) continue;
+      if (!holds_view(n.ty)) continue;
       // A view result borrows what its view arguments borrow (a function returning a view of
-      // its own bytes hands them to the runtime, which keeps them alive).
-      if (n.op == Op::kBuiltin && i > 0) continue;
+      // its own bytes hands them to the runtime, which keeps them alive). A builtin's view is of
+      // its first argument, except unwrap_or's, which may be its default.
+      if (n.op == Op::kBuiltin && i > 0 && static_cast<Builtin>(n.sub) != Builtin::kViewUnwrapOr) continue;
       for (const Loan& l : args[i].loans) r.add(l);
     }
     return r;

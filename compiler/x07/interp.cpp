@@ -1,6 +1,7 @@
 #include "compiler/x07/interp.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <forward_list>
 #include <cstring>
@@ -112,15 +113,44 @@ class FrameLease {
 Value eval(const Node& n, Frame& f, EvalState& st);
 Value call_fn(const FnIr& fn, Frame& frame, EvalState& st);
 
+// ---- the view guard (view_guard.hpp): these compile to nothing without SLUICE_X07_VIEW_GUARD ----
+// The value in frame slot `slot` is moved out or replaced: views of it go stale.
+void changed([[maybe_unused]] Value& slot) {
+#if SLUICE_X07_VIEW_GUARD
+  slot.gen.bump();
+#endif
+}
+// `view` is taken of the bytes in frame slot `slot`.
+void borrows_slot([[maybe_unused]] Value& view, [[maybe_unused]] const Value& slot) {
+#if SLUICE_X07_VIEW_GUARD
+  view.tag = GuardTag::of(slot.gen);
+#endif
+}
+// `view` is derived from `from` (a slice, an unwrap, a view result): it borrows what `from` does.
+void borrows_as([[maybe_unused]] Value& view, [[maybe_unused]] const Value& from) {
+#if SLUICE_X07_VIEW_GUARD
+  view.tag = from.tag;
+#endif
+}
+void borrows_nothing([[maybe_unused]] Value& view) {
+#if SLUICE_X07_VIEW_GUARD
+  view.tag = GuardTag{};
+#endif
+}
+// A view is used (the borrow checker's "use": passed to a builtin or function, returned, the
+// result): its owner must not have changed since it was taken. Copying it into a local is not a
+// use, so neither is reading a local.
+void check_view([[maybe_unused]] const Value& v, [[maybe_unused]] const Node& at) {
+#if SLUICE_X07_VIEW_GUARD
+  if (v.tag.stale()) [[unlikely]]
+    rt::trap(site(at), kViewGuardTrap);
+#endif
+}
+
 #define SLUICE_X07_RET \
   if (st.returning) return {}
 
-Value builtin(const Node& n, Frame& f, EvalState& st) {
-  std::array<Value, 6> a;
-  for (std::size_t i = 0; i < n.kids.size(); ++i) {
-    a[i] = eval(n.kids[i], f, st);
-    SLUICE_X07_RET;
-  }
+Value apply_builtin(const Node& n, std::array<Value, 6>& a, EvalState& st) {
   const rt::Site at = site(n);
   // Builtins that change an owned value do it in place and hand it on.
   const auto in_place = [&](auto&& change) {
@@ -182,8 +212,48 @@ Value builtin(const Node& n, Frame& f, EvalState& st) {
     case Builtin::kOptI32Some: return of_i32(a[0].i);
     case Builtin::kOptBytesSome: return std::move(a[0]);
     case Builtin::kParseU32Dec: return of_i32(rt::parse_u32_dec(a[0].view));
+    case Builtin::kResViewOk:
+    case Builtin::kOptViewSome: return of_view(a[0].view);
+    case Builtin::kResViewErr: return of_res({a[0].i, true});
+    case Builtin::kViewUnwrapOr: return of_view(a[0].err ? a[1].view : a[0].view);
+    case Builtin::kFindU8: return of_i32(rt::find_u8(a[0].view, a[1].i));
+    case Builtin::kFindSub: return of_i32(rt::find_sub(a[0].view, a[1].view));
+    case Builtin::kCountU8: return of_i32(rt::count_u8(a[0].view, a[1].i));
+    case Builtin::kStartsWith: return of_i32(rt::starts_with(a[0].view, a[1].view));
+    case Builtin::kEndsWith: return of_i32(rt::ends_with(a[0].view, a[1].view));
+    case Builtin::kStripPrefix: return of_view(rt::strip_prefix(a[0].view, a[1].view));
+    case Builtin::kStripSuffix: return of_view(rt::strip_suffix(a[0].view, a[1].view));
+    case Builtin::kTrimAscii: return of_view(rt::trim_ascii(a[0].view));
+    case Builtin::kTake: return of_buf(rt::bytes_of(rt::take(a[0].view, a[1].i)));
+    case Builtin::kDrop: return of_buf(rt::bytes_of(rt::drop(a[0].view, a[1].i)));
+    case Builtin::kClampSlice: return of_buf(rt::bytes_of(rt::clamp_slice(a[0].view, a[1].i, a[2].i)));
+    case Builtin::kClampSliceView: return of_view(rt::clamp_slice(a[0].view, a[1].i, a[2].i));
+    case Builtin::kTestPass: return of_res(rt::test_check(true, 0));
+    case Builtin::kTestFail: return of_res(rt::test_check(false, a[0].i));
+    case Builtin::kTestAssertI32Eq: return of_res(rt::test_check(a[0].i == a[1].i, a[2].i));
+    case Builtin::kTestAssertBytesEq: return of_res(rt::test_check(rt::bytes_eq(a[0].view, a[1].view) != 0, a[2].i));
+    case Builtin::kTestAssertTrue: return of_res(rt::test_check(a[0].i != 0, a[1].i));
+    case Builtin::kTestCodeTrue: return of_i32(rt::kCodeAssertTrue);
+    case Builtin::kTestCodeI32Eq: return of_i32(rt::kCodeAssertI32Eq);
+    case Builtin::kTestCodeBytesEq: return of_i32(rt::kCodeAssertBytesEq);
   }
   return {};
+}
+
+Value builtin(const Node& n, Frame& f, EvalState& st) {
+  std::array<Value, 6> a;
+  for (std::size_t i = 0; i < n.kids.size(); ++i) {
+    a[i] = eval(n.kids[i], f, st);
+    SLUICE_X07_RET;
+  }
+  // Checked once all are evaluated: a later argument may change what an earlier one borrows.
+  for (std::size_t i = 0; i < n.kids.size(); ++i)
+    if (holds_view(n.kids[i].ty)) check_view(a[i], n);
+  Value r = apply_builtin(n, a, st);
+  // A builtin's view is of its first argument (unwrap_or's may be its default).
+  if (holds_view(n.ty))
+    borrows_as(r, static_cast<Builtin>(n.sub) == Builtin::kViewUnwrapOr && a[0].err ? a[1] : a[0]);
+  return r;
 }
 
 Value native(const Node& n, Frame& f, EvalState& st) {
@@ -192,6 +262,8 @@ Value native(const Node& n, Frame& f, EvalState& st) {
     a[i] = eval(n.kids[i], f, st);
     SLUICE_X07_RET;
   }
+  for (std::size_t i = 0; i < n.kids.size(); ++i)
+    if (holds_view(n.kids[i].ty)) check_view(a[i], n);
   const auto sig = static_cast<UserFnSig>(n.sub);
   ScratchBuf* scratch = sig == UserFnSig::kMapInPlace ? &rt::scratch(site(n), st.scratch, a[1].i) : nullptr;
   Value r;
@@ -220,10 +292,16 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       return r;
     }
     case Op::kLocal:
-      if (is_owned(n.ty)) return std::move(f[n.slot]);
-      return f[n.slot];
+      if (is_owned(n.ty)) {
+        Value r = std::move(f[n.slot]);
+        changed(f[n.slot]);
+        return r;
+      }
+      return f[n.slot];  // a stale view may be copied, as the checker allows: only uses are checked
     case Op::kLocalView: {
-      return of_view(rt::view_of(f[n.slot].buf));
+      Value r = of_view(rt::view_of(f[n.slot].buf));
+      borrows_slot(r, f[n.slot]);
+      return r;
     }
     case Op::kLocalPeek: {
       Value r;
@@ -232,9 +310,13 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       return r;
     }
     case Op::kToView: {
-      f[n.slot] = eval(n.kids[0], f, st);
+      Value v = eval(n.kids[0], f, st);
       SLUICE_X07_RET;
-      return of_view(rt::view_of(f[n.slot].buf));
+      f[n.slot] = std::move(v);
+      changed(f[n.slot]);
+      Value r = of_view(rt::view_of(f[n.slot].buf));
+      borrows_slot(r, f[n.slot]);
+      return r;
     }
     case Op::kLet:
     case Op::kSet:
@@ -242,6 +324,7 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       Value v = eval(n.kids[0], f, st);
       SLUICE_X07_RET;
       f[n.slot] = std::move(v);
+      changed(f[n.slot]);
       if (n.op == Op::kSet0 || is_owned(n.kids[0].ty)) return of_i32(0);
       return f[n.slot];
     }
@@ -299,6 +382,42 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       if (n.ty == Ty::kI32) return of_i32(r.i);
       return r;
     }
+    case Op::kTryDoc: {
+      const Value d = eval(n.kids[0], f, st);
+      SLUICE_X07_RET;
+      check_view(d, n);
+      if (rt::doc_is_ok(d.view)) return of_buf(rt::doc_payload(d.view));
+      st.ret = of_buf(rt::bytes_of(d.view));
+      st.returning = true;
+      return {};
+    }
+    case Op::kBrandCast: {
+      Value v = eval(n.kids[0], f, st);
+      SLUICE_X07_RET;
+      f[n.slot] = std::move(v);
+      changed(f[n.slot]);
+      const Value check = eval(n.kids[1], f, st);
+      SLUICE_X07_RET;
+      if (check.err) {
+        f[n.slot] = Value{};  // cast_bytes_v1 drops the bytes on err
+        changed(f[n.slot]);
+        return of_res({check.i, true});
+      }
+      switch (static_cast<BrandCast>(n.sub)) {
+        case BrandCast::kBytes: {
+          Value r = std::move(f[n.slot]);
+          changed(f[n.slot]);
+          return r;
+        }
+        case BrandCast::kView: {
+          Value r = of_view(f[n.slot].view);
+          borrows_as(r, f[n.slot]);
+          return r;
+        }
+        case BrandCast::kViewCopy: return of_buf(rt::bytes_of(f[n.slot].view));
+      }
+      return {};
+    }
     case Op::kAnd:
     case Op::kOr: {
       const Value a = eval(n.kids[0], f, st);
@@ -326,16 +445,37 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
         SLUICE_X07_RET;
         nf[i] = std::move(v);
       }
+#if SLUICE_X07_VIEW_GUARD
+      // What the view arguments borrow, before the callee may set its params.
+      std::vector<Value> lent;
+      for (std::size_t i = 0; i < n.kids.size(); ++i)
+        if (holds_view(n.kids[i].ty)) {
+          check_view(nf[i], n);
+          lent.push_back(nf[i]);
+        }
+#endif
       Value r = call_fn(*n.callee, nf, st);
       // A view the callee returned into one of its own bytes locals: that frame slot is reused
       // by the next call at this depth, so the bytes move out of it (a vector's move keeps its
       // buffer) and live until this stage call ends.
-      if (n.callee->result == Ty::kView && r.view.size != 0)
+      if (holds_view(n.callee->result) && r.view.size != 0)
         for (Value& slot : nf)
           if (!slot.buf.empty() && r.view.data >= slot.buf.data() && r.view.data < slot.buf.data() + slot.buf.size()) {
             st.kept.push_front(std::move(slot.buf));
             break;
           }
+      if (holds_view(n.callee->result)) {
+        // A view of an argument's bytes borrows what the argument does; any other (of the
+        // callee's own bytes, now kept until the stage call ends; of input; of a literal) nothing.
+        borrows_nothing(r);
+#if SLUICE_X07_VIEW_GUARD
+        for (const Value& a : lent)
+          if (r.view.size != 0 && r.view.data >= a.view.data && r.view.data < a.view.data + a.view.size) {
+            borrows_as(r, a);
+            break;
+          }
+#endif
+      }
       return r;
     }
   }
@@ -351,6 +491,7 @@ Value call_fn(const FnIr& fn, Frame& frame, EvalState& st) {
     v = std::move(st.ret);
     st.ret = Value{};
   }
+  if (holds_view(fn.result)) check_view(v, fn.body);  // returning a view uses it
   return v;
 }
 
@@ -367,6 +508,9 @@ UserFnStatus entry(const void* ctx, UserFnIo& io) {
     frame[0].view = io.item;
     if (h.fn->params.size() > 1) frame[1].i = ScratchBuf::kHandle;
   }
+  // The stage's arguments borrow nothing of this call (the frame may hold an earlier call's).
+  borrows_nothing(frame[0]);
+  if (h.fn->params.size() > 1) borrows_nothing(frame[1]);
   EvalState st;
   st.fuel = h.settings->fuel;
   st.settings = h.settings;
@@ -418,7 +562,9 @@ EvalResult eval_expr(const ExprIr& ir, std::vector<Value> locals, const EvalSett
   try {
     r.value = eval(ir.node, frame, st);
     // A view into a local of this evaluation would dangle once it returns: keep the bytes.
-    if (ir.node.ty == Ty::kView) {
+    if (holds_view(ir.node.ty)) {
+      check_view(r.value, ir.node);
+      borrows_nothing(r.value);
       r.value.buf.assign(r.value.view.begin(), r.value.view.end());
       r.value.view = rt::view_of(r.value.buf);
     }

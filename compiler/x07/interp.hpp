@@ -9,6 +9,7 @@
 
 #include "compiler/x07/ir.hpp"
 #include "compiler/x07/typecheck.hpp"
+#include "compiler/x07/view_guard.hpp"
 #include "runtime/bytes.hpp"
 #include "stdlib/user_fn.hpp"
 
@@ -27,6 +28,10 @@ struct Value {
   bool err = false;
   ByteView view;
   std::vector<std::uint8_t> buf;
+#if SLUICE_X07_VIEW_GUARD
+  SlotGen gen;   // as a frame slot: bumped when its value is moved out or replaced
+  GuardTag tag;  // as a view: the slot it borrows (view_guard.hpp)
+#endif
 };
 
 struct EvalSettings {

@@ -29,6 +29,8 @@ enum class Op : std::uint8_t {
   kWhile,
   kReturn,
   kTry,        // kids[0] is a result; err returns err(code) from the function
+  kTryDoc,     // kids[0] is a doc envelope (a view); err returns a copy of it from the function
+  kBrandCast,  // std.brand.cast_*: frame[slot] = kids[0]; kids[1] calls the validator on it; sub = BrandCast
   kAnd,
   kOr,
   kBinary,     // sub = BinOp
@@ -52,6 +54,19 @@ enum class Builtin : std::uint8_t {
   kScratchTryWrite, kScratchLen, kScratchCap, kScratchClear,
   kFmtU32Dec, kFmtS32Dec, kParseU32Dec,
   kOptNone, kOptI32Some, kOptIsSome, kOptI32UnwrapOr, kOptBytesSome, kOptBytesUnwrapOr,
+  kResViewOk, kResViewErr, kViewUnwrapOr, kOptViewSome,
+  // the std.bytes / std.view wrappers (spec §2.5); take, drop and the slices clamp
+  kFindU8, kFindSub, kCountU8, kStartsWith, kEndsWith, kStripPrefix, kStripSuffix, kTrimAscii,
+  kTake, kDrop, kClampSlice, kClampSliceView,
+  kTestPass, kTestFail, kTestAssertI32Eq, kTestAssertBytesEq, kTestAssertTrue,
+  kTestCodeTrue, kTestCodeI32Eq, kTestCodeBytesEq,
+};
+
+// The std.brand.cast_* forms (spec §2.8): what the validated value becomes.
+enum class BrandCast : std::uint8_t {
+  kBytes,     // cast_bytes_v1: result_bytes, the bytes moved in (dropped on err)
+  kView,      // cast_view_v1: result_bytes_view, the view itself
+  kViewCopy,  // cast_view_copy_v1: result_bytes, a copy of the view
 };
 
 struct FnIr;

@@ -121,7 +121,8 @@ class ModuleReader {
       if (auto t = parse_ty(v->text)) return t;
     report(DiagId::kModule, v ? *v : m_.root, p,
            "unsupported type " + (v ? describe_json(*v) : std::string("(missing)")) +
-               "; sluice supports i32, u32, bytes, bytes_view, vec_u8, result_i32, result_bytes");
+               "; sluice supports i32, u32, bytes, bytes_view, vec_u8, result_i32, result_bytes, result_bytes_view, "
+               "option_i32, option_bytes, option_bytes_view");
     return std::nullopt;
   }
 

@@ -17,9 +17,11 @@ struct BuiltinSpec {
   bool ident_first = false;  // the first argument must be an identifier (a borrow of a local)
 };
 
-// Spec x07-modules §2.4, §2.6, §2.7. Views are taken where X07 borrows, so a bytes or vec_u8
-// identifier passed there is not moved.
-const std::array<BuiltinSpec, 60> kBuiltins{{
+// Spec x07-modules §2.4–§2.8. Views are taken where X07 borrows, so a bytes or vec_u8
+// identifier passed there is not moved. The std wrappers of §2.5 that only rename a builtin
+// share its id; the ones with a stage signature (std.bytes.len, std.codec.hex_encode_v1, ...)
+// are library functions (stdlib/x07/library.cpp) instead, callable from a stage too.
+const BuiltinSpec kBuiltins[] = {
     {"bytes.alloc", Builtin::kBytesAlloc, Ty::kBytes, {Ty::kI32}},
     {"bytes.empty", Builtin::kBytesEmpty, Ty::kBytes, {}},
     {"bytes.len", Builtin::kBytesLen, Ty::kI32, {Ty::kView}},
@@ -81,7 +83,58 @@ const std::array<BuiltinSpec, 60> kBuiltins{{
     {"option_bytes.some", Builtin::kOptBytesSome, Ty::kOptBytes, {Ty::kBytes}},
     {"option_bytes.is_some", Builtin::kOptIsSome, Ty::kI32, {Ty::kOptBytes}},
     {"option_bytes.unwrap_or", Builtin::kOptBytesUnwrapOr, Ty::kBytes, {Ty::kOptBytes, Ty::kBytes}},
-}};
+    // The view-holding result and option: copied like a view, borrowing what the view borrows.
+    {"result_bytes_view.ok", Builtin::kResViewOk, Ty::kResView, {Ty::kView}},
+    {"result_bytes_view.err", Builtin::kResViewErr, Ty::kResView, {Ty::kI32}},
+    {"result_bytes_view.is_ok", Builtin::kResI32IsOk, Ty::kI32, {Ty::kResView}},
+    {"result_bytes_view.err_code", Builtin::kResI32ErrCode, Ty::kI32, {Ty::kResView}},
+    {"result_bytes_view.unwrap_or", Builtin::kViewUnwrapOr, Ty::kView, {Ty::kResView, Ty::kView}},
+    {"option_bytes_view.none", Builtin::kOptNone, Ty::kOptView, {}},
+    {"option_bytes_view.some", Builtin::kOptViewSome, Ty::kOptView, {Ty::kView}},
+    {"option_bytes_view.is_some", Builtin::kOptIsSome, Ty::kI32, {Ty::kOptView}},
+    {"option_bytes_view.unwrap_or", Builtin::kViewUnwrapOr, Ty::kView, {Ty::kOptView, Ty::kView}},
+    // std.brand (§2.8) forms without a validator: brands are static, so at run time these are
+    // a borrow and a copy.
+    {"std.brand.view_v1", Builtin::kBytesView, Ty::kView, {Ty::kView}, true},
+    {"std.brand.to_bytes_preserve_if_full_v1", Builtin::kViewToBytes, Ty::kBytes, {Ty::kView}},
+    // std.bytes (§2.5): take, drop and slice clamp instead of trapping.
+    {"std.bytes.get_u8", Builtin::kGetU8, Ty::kI32, {Ty::kView, Ty::kI32}},
+    {"std.bytes.set_u8", Builtin::kBytesSetU8, Ty::kBytes, {Ty::kBytes, Ty::kI32, Ty::kI32}},
+    {"std.bytes.alloc", Builtin::kBytesAlloc, Ty::kBytes, {Ty::kI32}},
+    {"std.bytes.eq", Builtin::kEq, Ty::kI32, {Ty::kView, Ty::kView}},
+    {"std.bytes.cmp_range", Builtin::kCmpRange, Ty::kI32, {Ty::kView, Ty::kI32, Ty::kI32, Ty::kView, Ty::kI32, Ty::kI32}},
+    {"std.bytes.find_u8", Builtin::kFindU8, Ty::kI32, {Ty::kView, Ty::kI32}},
+    {"std.bytes.find_sub", Builtin::kFindSub, Ty::kI32, {Ty::kView, Ty::kView}},
+    {"std.bytes.count_u8", Builtin::kCountU8, Ty::kI32, {Ty::kView, Ty::kI32}},
+    {"std.bytes.starts_with", Builtin::kStartsWith, Ty::kI32, {Ty::kView, Ty::kView}},
+    {"std.bytes.ends_with", Builtin::kEndsWith, Ty::kI32, {Ty::kView, Ty::kView}},
+    {"std.bytes.strip_prefix_view", Builtin::kStripPrefix, Ty::kView, {Ty::kView, Ty::kView}},
+    {"std.bytes.strip_suffix_view", Builtin::kStripSuffix, Ty::kView, {Ty::kView, Ty::kView}},
+    {"std.bytes.trim_ascii_view", Builtin::kTrimAscii, Ty::kView, {Ty::kView}},
+    {"std.bytes.concat", Builtin::kBytesConcat, Ty::kBytes, {Ty::kView, Ty::kView}},
+    {"std.bytes.take", Builtin::kTake, Ty::kBytes, {Ty::kView, Ty::kI32}},
+    {"std.bytes.drop", Builtin::kDrop, Ty::kBytes, {Ty::kView, Ty::kI32}},
+    {"std.bytes.slice", Builtin::kClampSlice, Ty::kBytes, {Ty::kView, Ty::kI32, Ty::kI32}},
+    {"std.view.slice_v1", Builtin::kClampSliceView, Ty::kView, {Ty::kView, Ty::kI32, Ty::kI32}},
+    {"std.codec.read_u32_le", Builtin::kReadU32, Ty::kI32, {Ty::kView, Ty::kI32}},
+    // std.vec: the vec_u8 builtins under their std names; as_bytes finalizes (into_bytes).
+    {"std.vec.with_capacity", Builtin::kVecWithCap, Ty::kVec, {Ty::kI32}},
+    {"std.vec.len", Builtin::kVecLen, Ty::kI32, {Ty::kView}},
+    {"std.vec.get", Builtin::kVecGet, Ty::kI32, {Ty::kView, Ty::kI32}},
+    {"std.vec.push", Builtin::kVecPush, Ty::kVec, {Ty::kVec, Ty::kI32}},
+    {"std.vec.reserve_exact", Builtin::kVecReserve, Ty::kVec, {Ty::kVec, Ty::kI32}},
+    {"std.vec.extend_bytes", Builtin::kVecExtend, Ty::kVec, {Ty::kVec, Ty::kView}},
+    {"std.vec.as_bytes", Builtin::kVecIntoBytes, Ty::kBytes, {Ty::kVec}},
+    // std.test: results for test functions, and the codes the asserts fail with.
+    {"std.test.pass", Builtin::kTestPass, Ty::kResI32, {}},
+    {"std.test.fail", Builtin::kTestFail, Ty::kResI32, {Ty::kI32}},
+    {"std.test.assert_i32_eq", Builtin::kTestAssertI32Eq, Ty::kResI32, {Ty::kI32, Ty::kI32, Ty::kI32}},
+    {"std.test.assert_bytes_eq", Builtin::kTestAssertBytesEq, Ty::kResI32, {Ty::kView, Ty::kView, Ty::kI32}},
+    {"std.test.assert_true", Builtin::kTestAssertTrue, Ty::kResI32, {Ty::kI32, Ty::kI32}},
+    {"std.test.code_assert_true", Builtin::kTestCodeTrue, Ty::kI32, {}},
+    {"std.test.code_assert_i32_eq", Builtin::kTestCodeI32Eq, Ty::kI32, {}},
+    {"std.test.code_assert_bytes_eq", Builtin::kTestCodeBytesEq, Ty::kI32, {}},
+};
 
 const BuiltinSpec* find_builtin(std::string_view name) {
   for (const BuiltinSpec& b : kBuiltins)
@@ -279,19 +332,41 @@ class Checker {
     if (h == "try") {
       if (!arity(1, "result")) return poison(x);
       Node r = expr(x.items[1], arg_p(0));
-      if (r.ty != Ty::kResI32 && r.ty != Ty::kResBytes) {
+      if (r.ty != Ty::kResI32 && r.ty != Ty::kResBytes && r.ty != Ty::kResView) {
         if (r.ty != Ty::kNever)
-          err(DiagId::kX07Type, x.items[1], arg_p(0), "try takes a result_i32 or result_bytes, found " + std::string(ty_name(r.ty)));
+          err(DiagId::kX07Type, x.items[1], arg_p(0),
+              "try takes a result_i32, result_bytes or result_bytes_view, found " + std::string(ty_name(r.ty)));
         return poison(x);
       }
-      if (!in_fn_ || (result_ != Ty::kResI32 && result_ != Ty::kResBytes)) {
-        err(DiagId::kX07Type, x, p, "try is only allowed in a function returning result_i32 or result_bytes");
+      if (!in_fn_ || (result_ != Ty::kResI32 && result_ != Ty::kResBytes && result_ != Ty::kResView)) {
+        err(DiagId::kX07Type, x, p, "try is only allowed in a function returning result_i32, result_bytes or result_bytes_view");
         return poison(x);
       }
       n.op = Op::kTry;
-      n.ty = r.ty == Ty::kResI32 ? Ty::kI32 : Ty::kBytes;
+      n.ty = r.ty == Ty::kResI32 ? Ty::kI32 : r.ty == Ty::kResBytes ? Ty::kBytes : Ty::kView;
       n.kids.push_back(std::move(r));
       return n;
+    }
+    if (h == "try_doc") {
+      // A doc envelope (tag 1 + payload, else an error doc): the payload, or the doc returned.
+      if (!arity(1, "doc")) return poison(x);
+      if (!in_fn_ || result_ != Ty::kBytes) {
+        err(DiagId::kX07Type, x, p, "try_doc is only allowed in a function returning bytes (a doc envelope)");
+        return poison(x);
+      }
+      n.op = Op::kTryDoc;
+      n.ty = Ty::kBytes;
+      n.kids.push_back(want(x.items[1], arg_p(0), Ty::kView));
+      return n;
+    }
+    if (h == "std.brand.cast_bytes_v1" || h == "std.brand.cast_view_v1" || h == "std.brand.cast_view_copy_v1")
+      return brand_cast(x, p, h);
+    if (h == "std.brand.assume_bytes_v1" || h == "std.brand.erase_bytes_v1" || h == "std.brand.erase_view_v1") {
+      // Brands have no run-time representation: the value itself.
+      const bool assume = h == "std.brand.assume_bytes_v1";
+      if (!arity(assume ? 2 : 1, assume ? "brand, bytes" : "value")) return poison(x);
+      if (assume && !brand_atom(x.items[1], arg_p(0), h)) return poison(x);
+      return want(x.items[assume ? 2 : 1], arg_p(assume ? 1 : 0), h == "std.brand.erase_view_v1" ? Ty::kView : Ty::kBytes);
     }
     if (h == "&&" || h == "||") {
       if (!arity(2, "i32, i32")) return poison(x);
@@ -349,8 +424,12 @@ class Checker {
           }
         }
         Node k = want(a, arg_p(i), t);
-        if ((b->id == Builtin::kResBytesIsOk || b->id == Builtin::kResBytesErrCode || b->id == Builtin::kOptIsSome) &&
-            k.op == Op::kLocal) {
+        // The inspecting builtins only read a local's flag and code: no move, and no use of the
+        // view a result_bytes_view or option_bytes_view holds.
+        const bool inspects = b->id == Builtin::kResBytesIsOk || b->id == Builtin::kResBytesErrCode ||
+                              b->id == Builtin::kOptIsSome ||
+                              ((b->id == Builtin::kResI32IsOk || b->id == Builtin::kResI32ErrCode) && k.ty == Ty::kResView);
+        if (inspects && k.op == Op::kLocal) {
           k.op = Op::kLocalPeek;
           moved_[k.slot] = false;
         }
@@ -388,6 +467,75 @@ class Checker {
   }
 
  private:
+  bool brand_atom(const JsonNode& a, const std::string& p, const std::string& h) {
+    if (a.is_string() && !a.text.empty()) return true;
+    err(DiagId::kX07Type, a, p, h + " names its brand with a bare symbol, found " + describe_json(a));
+    return false;
+  }
+
+  // ["std.brand.cast_*", B, V, value]: V (a (bytes_view) -> result_i32 function) runs on the
+  // value, kept in a hidden slot; ok gives the value (a copy for cast_view_copy_v1), err V's code.
+  Node brand_cast(const JsonNode& x, const std::string& p, const std::string& h) {
+    const auto arg_p = [&](std::size_t i) { return json_pointer_append(p, i + 1); };
+    if (x.items.size() != 4) {
+      err(DiagId::kX07Arity, x, p, h + " takes 3 arguments (brand, validator, value), found " + std::to_string(x.items.size() - 1));
+      return poison(x);
+    }
+    if (!brand_atom(x.items[1], arg_p(0), h)) return poison(x);
+    const JsonNode& v = x.items[2];
+    if (!v.is_string()) {
+      err(DiagId::kX07Type, v, arg_p(1), h + " names its validator with a bare symbol, found " + describe_json(v));
+      return poison(x);
+    }
+    if (!env_.resolve) {
+      err(DiagId::kX07UnknownName, v, arg_p(1), "unknown function " + json_quote(v.text));
+      return poison(x);
+    }
+    const auto callee = env_.resolve(v.text, v, arg_p(1));
+    if (!callee) {
+      failed_ = true;
+      return poison(x);
+    }
+    const bool fits = callee->fn ? callee->fn->params == std::vector<Ty>{Ty::kView} && callee->fn->result == Ty::kResI32
+                                 : callee->sig == UserFnSig::kValidator;
+    if (!fits) {
+      err(DiagId::kX07Type, v, arg_p(1), "the validator of " + h + " must be (bytes_view) -> result_i32: " + json_quote(v.text) + " is not");
+      return poison(x);
+    }
+    const BrandCast kind = h == "std.brand.cast_bytes_v1" ? BrandCast::kBytes
+                           : h == "std.brand.cast_view_v1" ? BrandCast::kView
+                                                           : BrandCast::kViewCopy;
+    Node n;
+    n.src = &x;
+    n.op = Op::kBrandCast;
+    n.sub = static_cast<std::uint8_t>(kind);
+    n.ty = kind == BrandCast::kView ? Ty::kResView : Ty::kResBytes;
+    n.slot = nslots_++;
+    n.kids.push_back(want(x.items[3], arg_p(2), kind == BrandCast::kBytes ? Ty::kBytes : Ty::kView));
+    // The validator's argument: a view of the hidden slot (a borrow of it when it owns the bytes).
+    Node arg;
+    arg.src = &x.items[3];
+    arg.op = kind == BrandCast::kBytes ? Op::kLocalView : Op::kLocal;
+    arg.ty = Ty::kView;
+    arg.slot = n.slot;
+    Node call;
+    call.src = &v;
+    if (callee->fn) {
+      call.op = Op::kCall;
+      call.callee = callee->fn;
+      call.ty = callee->fn->result;
+    } else {
+      call.op = Op::kNative;
+      call.native = callee->native;
+      call.sub = static_cast<std::uint8_t>(callee->sig);
+      call.ty = Ty::kResI32;
+      call.lit = callee->native_name;
+    }
+    call.kids.push_back(std::move(arg));
+    n.kids.push_back(std::move(call));
+    return n;
+  }
+
   struct Local {
     std::uint32_t slot;
     Ty ty;

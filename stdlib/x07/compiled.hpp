@@ -36,6 +36,12 @@ inline ByteView keep_view(Ctx& cx, ByteView v, std::initializer_list<Buf*> local
   return v;
 }
 
+// The same for a returned result_bytes_view or option_bytes_view: its view, when ok.
+inline ResView keep_view(Ctx& cx, ResView r, std::initializer_list<Buf*> locals) {
+  if (!r.err) keep_view(cx, r.view, locals);
+  return r;
+}
+
 // Frees what keep_view kept during this function's calls when it returns.
 class KeptScope {
  public:

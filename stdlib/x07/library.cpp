@@ -5,6 +5,7 @@
 
 #include "stdlib/text/utf8.hpp"
 #include "runtime/hash_fnv1a.hpp"
+#include "stdlib/x07/rt.hpp"
 
 namespace sluice::x07 {
 namespace {
@@ -56,22 +57,52 @@ UserFnStatus parse_u32_dec(const void*, UserFnIo& io) {
   return UserFnStatus::kOk;
 }
 
+// std.parse.i32_dec: as u32_dec, with one optional leading '-' or '+'; err 3 outside i32.
+UserFnStatus parse_i32_dec(const void*, UserFnIo& io) {
+  std::string_view t = io.item.as_chars();
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  io.is_err = true;
+  if (t.empty()) {
+    io.value = 1;
+    return UserFnStatus::kOk;
+  }
+  const bool negative = t.front() == '-';
+  if (t.front() == '-' || t.front() == '+') t.remove_prefix(1);
+  if (t.empty()) {  // a sign alone is not a number
+    io.value = 2;
+    return UserFnStatus::kOk;
+  }
+  const std::uint64_t limit = negative ? 2147483648u : 2147483647u;
+  std::uint64_t v = 0;
+  for (const char c : t) {
+    if (c < '0' || c > '9') {
+      io.value = 2;
+      return UserFnStatus::kOk;
+    }
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    if (v > limit) {
+      io.value = 3;
+      return UserFnStatus::kOk;
+    }
+  }
+  io.is_err = false;
+  io.value = static_cast<std::int32_t>(negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v));
+  return UserFnStatus::kOk;
+}
+
 UserFnStatus bytes_len(const void*, UserFnIo& io) {
   io.value = static_cast<std::int32_t>(io.item.size);
   return UserFnStatus::kOk;
 }
 
 UserFnStatus bytes_max_u8(const void*, UserFnIo& io) {
-  std::uint8_t m = 0;
-  for (const std::uint8_t c : io.item) m = c > m ? c : m;
-  io.value = m;
+  io.value = x07rt::max_u8(io.item);
   return UserFnStatus::kOk;
 }
 
 UserFnStatus bytes_sum_u8(const void*, UserFnIo& io) {
-  std::uint32_t sum = 0;
-  for (const std::uint8_t c : io.item) sum += c;
-  io.value = static_cast<std::int32_t>(sum);
+  io.value = x07rt::sum_u8(io.item);
   return UserFnStatus::kOk;
 }
 
@@ -86,19 +117,14 @@ UserFnStatus bytes_copy(const void*, UserFnIo& io) {
 }
 
 UserFnStatus bytes_reverse(const void*, UserFnIo& io) {
-  io.out->assign(io.item.begin(), io.item.end());
-  std::reverse(io.out->begin(), io.out->end());
+  *io.out = x07rt::reverse(io.item);
   return UserFnStatus::kOk;
 }
 
-UserFnStatus hex_encode(const void*, UserFnIo& io) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  io.out->clear();
-  io.out->reserve(std::size_t{io.item.size} * 2);
-  for (const std::uint8_t c : io.item) {
-    io.out->push_back(static_cast<std::uint8_t>(kDigits[c >> 4]));
-    io.out->push_back(static_cast<std::uint8_t>(kDigits[c & 15]));
-  }
+// The std.codec maps (their semantics are in rt.hpp, shared with the builtins).
+template <x07rt::Buf (*F)(ByteView)>
+UserFnStatus codec_map(const void*, UserFnIo& io) {
+  *io.out = F(io.item);
   return UserFnStatus::kOk;
 }
 
@@ -108,18 +134,22 @@ UserFnStatus utf8_validate_or_empty(const void*, UserFnIo& io) {
   return UserFnStatus::kOk;
 }
 
-constexpr std::array<LibraryFn, 13> kLibrary{{
+constexpr std::array<LibraryFn, 17> kLibrary{{
     {"std.text.utf8.is_valid", UserFnSig::kFilter, utf8_is_valid},
     {"std.str.validate_v1", UserFnSig::kValidator, str_validate},
     {"std.text.slices.validate_v1", UserFnSig::kValidator, x7sl_validate},
     {"std.parse.u32_dec", UserFnSig::kValidator, parse_u32_dec},
+    {"std.parse.i32_dec", UserFnSig::kValidator, parse_i32_dec},
     {"std.bytes.len", UserFnSig::kFilter, bytes_len},
     {"std.bytes.max_u8", UserFnSig::kFilter, bytes_max_u8},
     {"std.bytes.sum_u8", UserFnSig::kFilter, bytes_sum_u8},
     {"std.hash.fnv1a32_view", UserFnSig::kFilter, fnv1a32_view},
     {"std.bytes.copy", UserFnSig::kMap, bytes_copy},
     {"std.bytes.reverse", UserFnSig::kMap, bytes_reverse},
-    {"std.codec.hex_encode_v1", UserFnSig::kMap, hex_encode},
+    {"std.codec.hex_encode_v1", UserFnSig::kMap, codec_map<x07rt::hex_encode>},
+    {"std.codec.hex_decode_v1", UserFnSig::kMap, codec_map<x07rt::hex_decode>},
+    {"std.codec.base64_encode_v1", UserFnSig::kMap, codec_map<x07rt::base64_encode>},
+    {"std.codec.base64_decode_v1", UserFnSig::kMap, codec_map<x07rt::base64_decode>},
     {"std.text.utf8.validate_or_empty", UserFnSig::kMap, utf8_validate_or_empty},
     {"std.view.to_bytes_v1", UserFnSig::kMap, bytes_copy},
 }};

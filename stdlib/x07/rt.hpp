@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <new>
 #include <string>
 #include <utility>
@@ -27,6 +28,12 @@ struct ResI32 {
 };
 struct ResBytes {
   Buf buf;             // the ok value
+  std::int32_t i = 0;  // the err code
+  bool err = false;
+};
+// result_bytes_view and option_bytes_view: a view (it borrows like one), or the err code.
+struct ResView {
+  ByteView view;       // the ok value
   std::int32_t i = 0;  // the err code
   bool err = false;
 };
@@ -251,6 +258,163 @@ inline std::int32_t parse_u32_dec(ByteView v) {
   }
   return s32(r);
 }
+
+// ---- the clamping std.bytes / std.view wrappers (spec §2.5): never trap. A count is an i32:
+// negative means 0, past the end means up to the end ----
+inline std::uint32_t clamp_count(std::int32_t n, std::uint32_t limit) {
+  return n < 0 ? 0u : std::min(static_cast<std::uint32_t>(n), limit);
+}
+inline ByteView clamp_slice(ByteView v, std::int32_t start, std::int32_t len) {
+  const std::uint32_t s = clamp_count(start, v.size);
+  return v.slice(s, clamp_count(len, v.size - s));
+}
+inline ByteView take(ByteView v, std::int32_t n) { return v.slice(0, clamp_count(n, v.size)); }
+inline ByteView drop(ByteView v, std::int32_t n) {
+  const std::uint32_t s = clamp_count(n, v.size);
+  return v.slice(s, v.size - s);
+}
+
+// std.bytes.find_u8: the first index of byte c&255, or -1.
+inline std::int32_t find_u8(ByteView v, std::int32_t c) {
+  for (std::uint32_t i = 0; i < v.size; ++i)
+    if (v.data[i] == static_cast<std::uint8_t>(c & 255)) return s32(i);
+  return -1;
+}
+// std.bytes.find_sub: the first index where `needle` occurs, or -1 (an empty needle is at 0).
+inline std::int32_t find_sub(ByteView v, ByteView needle) {
+  if (needle.size == 0) return 0;
+  for (std::uint32_t i = 0; needle.size <= v.size && i <= v.size - needle.size; ++i)
+    if (std::memcmp(v.data + i, needle.data, needle.size) == 0) return s32(i);
+  return -1;
+}
+inline std::int32_t count_u8(ByteView v, std::int32_t c) {
+  std::uint32_t n = 0;
+  for (const std::uint8_t x : v) n += x == static_cast<std::uint8_t>(c & 255);
+  return s32(n);
+}
+inline std::int32_t max_u8(ByteView v) {
+  std::uint8_t m = 0;
+  for (const std::uint8_t c : v) m = c > m ? c : m;
+  return m;
+}
+inline std::int32_t sum_u8(ByteView v) {
+  std::uint32_t sum = 0;  // wraps, as u32 arithmetic does
+  for (const std::uint8_t c : v) sum += c;
+  return s32(sum);
+}
+inline std::int32_t starts_with(ByteView v, ByteView p) {
+  return p.size <= v.size && (p.size == 0 || std::memcmp(v.data, p.data, p.size) == 0);
+}
+inline std::int32_t ends_with(ByteView v, ByteView p) {
+  return p.size <= v.size && (p.size == 0 || std::memcmp(v.data + (v.size - p.size), p.data, p.size) == 0);
+}
+// The view without the prefix (suffix) when it has it, else the view unchanged.
+inline ByteView strip_prefix(ByteView v, ByteView p) { return starts_with(v, p) ? v.slice(p.size, v.size - p.size) : v; }
+inline ByteView strip_suffix(ByteView v, ByteView p) { return ends_with(v, p) ? v.slice(0, v.size - p.size) : v; }
+// ASCII whitespace as X07's std (Rust's u8::is_ascii_whitespace): space, \t, \n, \f, \r.
+inline bool ascii_space(std::uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+inline ByteView trim_ascii(ByteView v) {
+  std::uint32_t b = 0, e = v.size;
+  while (b < e && ascii_space(v.data[b])) ++b;
+  while (e > b && ascii_space(v.data[e - 1])) --e;
+  return v.slice(b, e - b);
+}
+inline Buf reverse(ByteView v) { return Buf(std::make_reverse_iterator(v.end()), std::make_reverse_iterator(v.begin())); }
+
+// ---- doc envelopes (tag byte 1 + payload, or 0 + code u32 LE + message length u32 LE + message):
+// what std.codec's decoders return and try_doc takes apart ----
+inline Buf doc_err(std::int32_t code) {
+  Buf r(9, 0);
+  store_u32le(r.data() + 1, u(code));
+  return r;
+}
+inline bool doc_is_ok(ByteView d) { return d.size > 0 && d.data[0] == 1; }
+inline Buf doc_payload(ByteView d) { return bytes_of(d.slice(1, d.size - 1)); }
+
+// ---- std.codec: hex (lowercase out, either case in) and base64 (standard alphabet, padded) ----
+// Decode errors: 1 = length not a multiple of 2 (hex) or 4 (base64), 2 = a byte outside the
+// alphabet or misplaced padding.
+inline constexpr std::int32_t kCodecErrLength = 1;
+inline constexpr std::int32_t kCodecErrDigit = 2;
+
+inline Buf hex_encode(ByteView v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  Buf r;
+  r.reserve(std::size_t{v.size} * 2);
+  for (const std::uint8_t c : v) {
+    r.push_back(static_cast<std::uint8_t>(kDigits[c >> 4]));
+    r.push_back(static_cast<std::uint8_t>(kDigits[c & 15]));
+  }
+  return r;
+}
+inline int hex_digit(std::uint8_t c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+inline Buf hex_decode(ByteView v) {
+  if (v.size % 2 != 0) return doc_err(kCodecErrLength);
+  Buf r;
+  r.reserve(1 + v.size / 2);
+  r.push_back(1);
+  for (std::uint32_t i = 0; i < v.size; i += 2) {
+    const int hi = hex_digit(v.data[i]), lo = hex_digit(v.data[i + 1]);
+    if (hi < 0 || lo < 0) return doc_err(kCodecErrDigit);
+    r.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+  }
+  return r;
+}
+inline constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+inline Buf base64_encode(ByteView v) {
+  Buf r;
+  r.reserve((std::size_t{v.size} + 2) / 3 * 4);
+  for (std::uint32_t i = 0; i < v.size; i += 3) {
+    const std::uint32_t n = v.size - i;
+    const std::uint32_t w = (std::uint32_t{v.data[i]} << 16) | (n > 1 ? std::uint32_t{v.data[i + 1]} << 8 : 0u) |
+                            (n > 2 ? std::uint32_t{v.data[i + 2]} : 0u);
+    r.push_back(static_cast<std::uint8_t>(kBase64[(w >> 18) & 63]));
+    r.push_back(static_cast<std::uint8_t>(kBase64[(w >> 12) & 63]));
+    r.push_back(n > 1 ? static_cast<std::uint8_t>(kBase64[(w >> 6) & 63]) : std::uint8_t{'='});
+    r.push_back(n > 2 ? static_cast<std::uint8_t>(kBase64[w & 63]) : std::uint8_t{'='});
+  }
+  return r;
+}
+inline int base64_digit(std::uint8_t c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+// Strict: padded to a multiple of 4, '=' only as the last one or two bytes.
+inline Buf base64_decode(ByteView v) {
+  if (v.size % 4 != 0) return doc_err(kCodecErrLength);
+  Buf r;
+  r.reserve(1 + v.size / 4 * 3);
+  r.push_back(1);
+  for (std::uint32_t i = 0; i < v.size; i += 4) {
+    const bool last = i + 4 == v.size;
+    const std::uint32_t pad = last ? (v.data[i + 3] == '=') + (v.data[i + 3] == '=' && v.data[i + 2] == '=') : 0;
+    std::uint32_t w = 0;
+    for (std::uint32_t k = 0; k < 4; ++k) {
+      const int d = k >= 4 - pad ? 0 : base64_digit(v.data[i + k]);
+      if (d < 0) return doc_err(kCodecErrDigit);
+      w = (w << 6) | static_cast<std::uint32_t>(d);
+    }
+    r.push_back(static_cast<std::uint8_t>(w >> 16));
+    if (pad < 2) r.push_back(static_cast<std::uint8_t>(w >> 8));
+    if (pad < 1) r.push_back(static_cast<std::uint8_t>(w));
+  }
+  return r;
+}
+
+// ---- std.test (spec §2.5): results for test functions ----
+inline constexpr std::int32_t kCodeAssertTrue = 1001;
+inline constexpr std::int32_t kCodeAssertI32Eq = 1002;
+inline constexpr std::int32_t kCodeAssertBytesEq = 1003;
+inline ResI32 test_check(bool ok, std::int32_t code) { return ok ? ResI32{0, false} : ResI32{code, true}; }
 
 // ---- calls of library, native-module and host functions (a UserFn) from x07 code ----
 inline UserFnIo call_native(const UserFn& fn, const char* name, ByteView item, ScratchBuf* scratch_buf, Buf* out) {

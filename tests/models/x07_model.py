@@ -100,6 +100,21 @@ def std_parse_u32_dec(b):
     return Res(False, v)
 
 
+def std_parse_i32_dec(b):
+    """§7.3 as u32_dec, signed: one optional leading '-' or '+' (a sign alone is err 2), err 3
+    outside [-2^31, 2^31-1]."""
+    t = bytes(b).strip(b" \t")
+    if not t:
+        return Res(True, 1)
+    digits = t[1:] if t[:1] in (b"-", b"+") else t
+    if not digits or any(c < 0x30 or c > 0x39 for c in digits):
+        return Res(True, 2)
+    v = -int(digits.decode()) if t[:1] == b"-" else int(digits.decode())
+    if v < -(1 << 31) or v >= 1 << 31:
+        return Res(True, 3)
+    return Res(False, u32(v))
+
+
 def builtin_parse_u32_dec(b):
     v = 0
     for c in b:
@@ -243,6 +258,21 @@ class Machine:
             if r.err:
                 raise Return(Res(True, r.value))
             return r.value
+        if head == "try_doc":
+            # A doc envelope: tag 1 and the payload, anything else is returned as it is.
+            d = as_bytes(ev(args[0]))
+            if d[:1] == b"\x01":
+                return d[1:]
+            raise Return(d)
+        if head in ("std.brand.cast_bytes_v1", "std.brand.cast_view_v1", "std.brand.cast_view_copy_v1"):
+            # Brands are static (§2.8): the cast is its validator's verdict on the value.
+            v = ev(args[2])
+            r = self.call(args[1], [as_bytes(v)])
+            return Res(True, r.value) if r.err else Res(False, as_bytes(v))
+        if head == "std.brand.assume_bytes_v1":
+            return ev(args[1])
+        if head in ("std.brand.erase_bytes_v1", "std.brand.erase_view_v1", "std.brand.to_bytes_preserve_if_full_v1"):
+            return as_bytes(ev(args[0]))
         if head == "&&":
             return 1 if ev(args[0]) != 0 and ev(args[1]) != 0 else 0
         if head == "||":
@@ -251,7 +281,7 @@ class Machine:
             return args[0].encode("utf-8")
         if head in BINOPS:
             return BINOPS[head](ev(args[0]), ev(args[1]))
-        if head in ("vec_u8.as_view", "bytes.view"):
+        if head in ("vec_u8.as_view", "bytes.view", "std.brand.view_v1"):
             v = ev(args[0])
             return bytes(v.data) if isinstance(v, Vec) else bytes(v)
         vals = [ev(a) for a in args]
@@ -379,6 +409,31 @@ def scratch_clear(m, h):
     return 0
 
 
+def clamp(n, limit):
+    """§2.5: a negative count is 0, one past the limit is the limit."""
+    return min(max(s32(n), 0), limit)
+
+
+def clamped_slice(b, start, length):
+    b = as_bytes(b)
+    st = clamp(start, len(b))
+    return b[st : st + clamp(length, len(b) - st)]
+
+
+def find(hay, needle):
+    i = as_bytes(hay).find(as_bytes(needle))
+    return u32(i)  # -1 when absent
+
+
+def trim_ascii(b):
+    # X07's std follows Rust's u8::is_ascii_whitespace: space, tab, LF, form feed, CR.
+    return as_bytes(b).strip(b" \t\n\x0c\r")
+
+
+def test_result(ok, code):
+    return Res(False, 0) if ok else Res(True, code)
+
+
 def s32_dec(x):
     return dec(s32(x))
 
@@ -437,11 +492,105 @@ BUILTINS = {
     "option_bytes.none": lambda m: Res(True, 0),
     "option_bytes.is_some": lambda m, o: int(not o.err),
     "option_bytes.unwrap_or": lambda m, o, d: d if o.err else o.value,
+    "result_bytes_view.ok": lambda m, x: Res(False, x),
+    "result_bytes_view.err": lambda m, c: Res(True, c),
+    "result_bytes_view.is_ok": lambda m, r: int(not r.err),
+    "result_bytes_view.err_code": lambda m, r: r.value if r.err else 0,
+    "result_bytes_view.unwrap_or": lambda m, r, d: d if r.err else r.value,
+    "option_bytes_view.some": lambda m, x: Res(False, x),
+    "option_bytes_view.none": lambda m: Res(True, 0),
+    "option_bytes_view.is_some": lambda m, o: int(not o.err),
+    "option_bytes_view.unwrap_or": lambda m, o, d: d if o.err else o.value,
+    "std.bytes.get_u8": lambda m, b, i: get_u8(b, i),
+    "std.bytes.set_u8": lambda m, b, i, x: set_u8(b, i, x),
+    "std.bytes.alloc": bytes_alloc,
+    "std.bytes.eq": lambda m, a, b: int(as_bytes(a) == as_bytes(b)),
+    "std.bytes.cmp_range": lambda m, *a: cmp_range(*a),
+    "std.bytes.find_u8": lambda m, b, c: find(b, bytes([c & 255])),
+    "std.bytes.find_sub": lambda m, b, n: find(b, n),
+    "std.bytes.count_u8": lambda m, b, c: as_bytes(b).count(bytes([c & 255])),
+    "std.bytes.starts_with": lambda m, b, p: int(as_bytes(b).startswith(as_bytes(p))),
+    "std.bytes.ends_with": lambda m, b, p: int(as_bytes(b).endswith(as_bytes(p))),
+    "std.bytes.strip_prefix_view": lambda m, b, p: as_bytes(b).removeprefix(as_bytes(p)),
+    "std.bytes.strip_suffix_view": lambda m, b, p: as_bytes(b).removesuffix(as_bytes(p)),
+    "std.bytes.trim_ascii_view": lambda m, b: trim_ascii(b),
+    "std.bytes.concat": lambda m, a, b: as_bytes(a) + as_bytes(b),
+    "std.bytes.take": lambda m, b, n: as_bytes(b)[: clamp(n, len(as_bytes(b)))],
+    "std.bytes.drop": lambda m, b, n: as_bytes(b)[clamp(n, len(as_bytes(b))) :],
+    "std.bytes.slice": lambda m, b, st, n: clamped_slice(b, st, n),
+    "std.view.slice_v1": lambda m, b, st, n: clamped_slice(b, st, n),
+    "std.vec.with_capacity": vec_with_capacity,
+    "std.vec.len": lambda m, v: len(as_bytes(v)),
+    "std.vec.get": vec_get,
+    "std.vec.push": vec_push,
+    "std.vec.reserve_exact": vec_reserve_exact,
+    "std.vec.extend_bytes": vec_extend,
+    "std.vec.as_bytes": lambda m, v: bytes(v.data),
+    "std.test.pass": lambda m: Res(False, 0),
+    "std.test.fail": lambda m, c: Res(True, c),
+    "std.test.assert_i32_eq": lambda m, a, b, c: test_result(a == b, c),
+    "std.test.assert_bytes_eq": lambda m, a, b, c: test_result(as_bytes(a) == as_bytes(b), c),
+    "std.test.assert_true": lambda m, x, c: test_result(x != 0, c),
+    "std.test.code_assert_true": lambda m: 1001,
+    "std.test.code_assert_i32_eq": lambda m: 1002,
+    "std.test.code_assert_bytes_eq": lambda m: 1003,
     "scratch_u8_fixed_v1.try_write": scratch_try_write,
     "scratch_u8_fixed_v1.clear": scratch_clear,
     "scratch_u8_fixed_v1.len": lambda m, h: len(scratch_of(m, h).data),
     "scratch_u8_fixed_v1.cap": lambda m, h: scratch_of(m, h).cap,
 }
+
+def err_doc(code):
+    """A doc envelope's error: tag 0, the code and an empty message (u32 LE each)."""
+    return b"\x00" + u32(code).to_bytes(4, "little") + bytes(4)
+
+
+def hex_decode(b):
+    # sluice's error codes (docs/compat.md): 1 odd length, 2 a non-hex byte.
+    b = as_bytes(b)
+    if len(b) % 2:
+        return err_doc(1)
+    digits = b"0123456789abcdef"
+    out = bytearray(b"\x01")
+    for i in range(0, len(b), 2):
+        hi, lo = digits.find(b[i : i + 1].lower()), digits.find(b[i + 1 : i + 2].lower())
+        if hi < 0 or lo < 0:
+            return err_doc(2)
+        out.append(hi * 16 + lo)
+    return bytes(out)
+
+
+B64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def base64_encode(b):
+    b = as_bytes(b)
+    out = bytearray()
+    for i in range(0, len(b), 3):
+        group = b[i : i + 3]
+        bits = int.from_bytes(group + bytes(3 - len(group)), "big")
+        chars = [B64[(bits >> sh) & 63] for sh in (18, 12, 6, 0)]
+        out += bytes(chars[: len(group) + 1]) + b"=" * (3 - len(group))
+    return bytes(out)
+
+
+def base64_decode(b):
+    # Strict and padded; 1 a length not a multiple of 4, 2 a byte outside the alphabet or '='
+    # anywhere but the last one or two places.
+    b = as_bytes(b)
+    if len(b) % 4:
+        return err_doc(1)
+    body = b.rstrip(b"=") if b.endswith(b"=") else b
+    pad = len(b) - len(body)
+    if pad > 2 or any(B64.find(bytes([c])) < 0 for c in body):
+        return err_doc(2)
+    bits = 0
+    for c in body:
+        bits = (bits << 6) | B64.find(bytes([c]))
+    bits <<= 6 * pad
+    data = bits.to_bytes(len(b) // 4 * 3, "big") if b else b""
+    return b"\x01" + data[: len(data) - pad]
+
 
 # The built-in library functions a stage may name (§7.3), as one-argument callables.
 LIBRARY = {
@@ -449,9 +598,16 @@ LIBRARY = {
     "std.bytes.reverse": lambda b: as_bytes(b)[::-1],
     "std.bytes.copy": lambda b: as_bytes(b),
     "std.codec.hex_encode_v1": lambda b: as_bytes(b).hex().encode(),
+    "std.codec.hex_decode_v1": hex_decode,
+    "std.codec.base64_encode_v1": base64_encode,
+    "std.codec.base64_decode_v1": base64_decode,
+    "std.bytes.max_u8": lambda b: max(as_bytes(b), default=0),
+    "std.bytes.sum_u8": lambda b: u32(sum(as_bytes(b))),
+    "std.str.validate_v1": lambda b: Res(False, 0) if utf8_is_valid(as_bytes(b)) else Res(True, 1431193656),
     "std.hash.fnv1a32_view": lambda b: fnv1a32(as_bytes(b)),
     "std.text.utf8.is_valid": lambda b: utf8_is_valid(as_bytes(b)),
     "std.parse.u32_dec": lambda b: std_parse_u32_dec(as_bytes(b)),
+    "std.parse.i32_dec": lambda b: std_parse_i32_dec(as_bytes(b)),
 }
 
 

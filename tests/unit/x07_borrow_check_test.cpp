@@ -127,3 +127,51 @@ TEST_CASE("x07 borrow check: an argument may not change what an earlier argument
                ["vec_u8.len",["vec_u8.extend_bytes","v","w"]]])",
            "/x/3/1", 2, 30);
 }
+
+namespace {
+
+// Rejected at the change `pointer`, whatever its line:column.
+void rejected_at(const std::string& text, const std::string& pointer) {
+  const Checked c = check(text);
+  INFO(text);
+  CHECK_FALSE(c.ok);
+  REQUIRE(c.diags.size() == 1);
+  CHECK(c.diags[0].code == "E_PIPE_X07_BORROW");
+  CHECK(c.diags[0].pointer == pointer);
+}
+
+}  // namespace
+
+TEST_CASE("x07 borrow check: views inside results and options, and the std views, borrow their owner") {
+  // A result_bytes_view / option_bytes_view holds the view: it borrows the owner like one.
+  rejected_at(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","r",["result_bytes_view.ok",["bytes.view","b"]]],
+                 ["set","b",["bytes.lit","c"]], ["result_bytes_view.unwrap_or","r",["bytes.view_lit","x"]]])",
+              "/x/3");
+  accepted(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","r",["result_bytes_view.ok",["bytes.view","b"]]],
+              ["let","n",["view.len",["result_bytes_view.unwrap_or","r",["bytes.view_lit","x"]]]],
+              ["set","b",["bytes.lit","c"]], "n"])");
+  rejected_at(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","o",["option_bytes_view.some",["bytes.view","b"]]],
+                 ["set","b",["bytes.lit","c"]], ["option_bytes_view.unwrap_or","o",["bytes.view_lit","x"]]])",
+              "/x/3");
+  // is_some of a local only looks at its flag, as result_bytes.is_ok does.
+  accepted(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","o",["option_bytes_view.some",["bytes.view","b"]]],
+              ["set","b",["bytes.lit","c"]], ["option_bytes_view.is_some","o"]])");
+  accepted(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","r",["result_bytes_view.ok",["bytes.view","b"]]],
+              ["set","b",["bytes.lit","c"]], ["+",["result_bytes_view.is_ok","r"],["result_bytes_view.err_code","r"]]])");
+  // unwrap_or's view may be its default.
+  rejected_at(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","o",["option_bytes_view.none"]],
+                 ["let","w",["option_bytes_view.unwrap_or","o",["bytes.view","b"]]], ["set","b",["bytes.lit","c"]],
+                 ["view.len","w"]])",
+              "/x/4");
+  // The std.bytes / std.view views are of their first argument.
+  for (const char* form : {R"(["std.bytes.strip_prefix_view",["bytes.view","b"],["bytes.view_lit","a"]])",
+                           R"(["std.bytes.strip_suffix_view",["bytes.view","b"],["bytes.view_lit","a"]])",
+                           R"(["std.bytes.trim_ascii_view",["bytes.view","b"]])", R"(["std.view.slice_v1",["bytes.view","b"],1,5])",
+                           R"(["std.brand.view_v1","b"])"})
+    rejected_at(std::string(R"(["begin", ["let","b",["bytes.lit","ab"]], ["let","w",)") + form +
+                    R"(], ["set","b",["bytes.lit","c"]], ["view.len","w"]])",
+                "/x/3");
+  // Their other arguments lend nothing to the result.
+  accepted(R"(["begin", ["let","p",["bytes.lit","a"]], ["let","w",["std.bytes.strip_prefix_view","item",["bytes.view","p"]]],
+              ["set","p",["bytes.lit","c"]], ["view.len","w"]])");
+}

@@ -69,3 +69,43 @@ TEST_CASE("x07 library: UTF-8, parse and the maps") {
   CHECK(library_brand_validator("std.str", "std.str.utf8_v1") == std::optional<std::string_view>("std.str.validate_v1"));
   CHECK_FALSE(library_brand_validator("std.str", "other").has_value());
 }
+
+TEST_CASE("x07 library: std.codec hex and base64, with the doc envelopes of the decoders") {
+  std::vector<std::uint8_t> out;
+  const auto map = [&](std::string_view name, std::string_view item) {
+    call(name, item, &out);
+    return test::to_hex(out);
+  };
+  // Decoders give tag 1 + the bytes, or tag 0 + code u32 LE + an empty message (docs/compat.md).
+  CHECK(map("std.codec.hex_decode_v1", "0aFf") == "010aff");
+  CHECK(map("std.codec.hex_decode_v1", "") == "01");
+  CHECK(map("std.codec.hex_decode_v1", "abc") == "000100000000000000");  // odd length
+  CHECK(map("std.codec.hex_decode_v1", "0g") == "000200000000000000");   // not a hex digit
+  CHECK(map("std.codec.base64_encode_v1", "") == "");
+  call("std.codec.base64_encode_v1", "hi!?", &out);
+  CHECK(std::string(out.begin(), out.end()) == "aGkhPw==");
+  call("std.codec.base64_encode_v1", "\xfb\xff", &out);
+  CHECK(std::string(out.begin(), out.end()) == "+/8=");
+  CHECK(map("std.codec.base64_decode_v1", "aGkhPw==") == "016869213f");
+  CHECK(map("std.codec.base64_decode_v1", "+/8=") == "01fbff");
+  CHECK(map("std.codec.base64_decode_v1", "aGk") == "000100000000000000");       // not a multiple of 4
+  CHECK(map("std.codec.base64_decode_v1", "a=A=") == "000200000000000000");      // '=' inside
+  CHECK(map("std.codec.base64_decode_v1", "aGk=aGk=") == "000200000000000000");  // '=' before the end
+  CHECK(map("std.codec.base64_decode_v1", "a===") == "000200000000000000");      // three '='
+  CHECK(call("std.bytes.sum_u8", "\xff\xff").value == 510);
+}
+
+TEST_CASE("x07 library: std.parse.i32_dec, signed, with u32_dec's trimming and codes") {
+  CHECK(call("std.parse.i32_dec", " -12\t").value == -12);
+  CHECK(call("std.parse.i32_dec", "+5").value == 5);
+  CHECK(call("std.parse.i32_dec", "-2147483648").value == INT32_MIN);
+  CHECK(call("std.parse.i32_dec", "2147483647").value == INT32_MAX);
+  const UserFnIo over = call("std.parse.i32_dec", "2147483648");
+  CHECK(over.is_err);
+  CHECK(over.value == 3);
+  CHECK(call("std.parse.i32_dec", "-2147483649").value == 3);
+  CHECK(call("std.parse.i32_dec", " ").value == 1);
+  CHECK(call("std.parse.i32_dec", "-").value == 2);  // a sign alone
+  CHECK(call("std.parse.i32_dec", "4x").value == 2);
+  CHECK(call("std.parse.i32_dec", "--4").value == 2);
+}

@@ -5,6 +5,7 @@
 
 #include "compiler/json_source.hpp"
 #include "compiler/x07/typecheck.hpp"
+#include "stdlib/x07/library.hpp"
 
 using namespace sluice;
 using namespace sluice::x07;
@@ -46,6 +47,32 @@ Diagnostic only_error(const std::string& text, const std::string& code, const st
   CHECK(c.diags[0].pointer == pointer);
   CHECK(c.diags[0].file == "t.json");
   return c.diags[0];
+}
+
+// With the built-in library callable (what std.brand.cast_* need for their validator).
+Checked check_with_library(const std::string& text) {
+  Checked c;
+  JsonParseResult parsed = parse_json(text);
+  REQUIRE(parsed.root);
+  c.root = std::move(*parsed.root);
+  CheckEnv env;
+  env.file = "t.json";
+  env.out = &c.diags;
+  env.resolve = [&c](const std::string& name, const JsonNode& at, const std::string& pointer) -> std::optional<Callee> {
+    const LibraryFn* f = find_library_fn(name);
+    if (!f) {
+      c.diags.push_back(make_diagnostic(DiagId::kX07UnknownName, "t.json", at.pos.line, at.pos.column, pointer,
+                                        "unknown function " + name));
+      return std::nullopt;
+    }
+    Callee callee;
+    callee.native = UserFn{nullptr, f->entry};
+    callee.sig = f->sig;
+    callee.native_name = name;
+    return callee;
+  };
+  c.ir = check_expr_ir(c.root, "/x", {{"item", Ty::kView}}, Ty::kNever, env);
+  return c;
 }
 
 }  // namespace
@@ -119,4 +146,48 @@ TEST_CASE("x07 typecheck: use after move") {
   // A loop body that moves an outer value without setting it again.
   only_error(R"(["begin", ["let", "b", ["bytes.lit", "a"]], ["for", "i", 0, 3, ["begin", ["let", "c", "b"], 0]], 0])",
              "E_PIPE_X07_MOVED", "/x/2/4");
+}
+
+TEST_CASE("x07 typecheck: the view results, try_doc, std.brand and the std wrappers") {
+  CHECK(type_of(R"(["result_bytes_view.ok", ["bytes.view_lit", "a"]])") == Ty::kResView);
+  CHECK(type_of(R"(["option_bytes_view.none"])") == Ty::kOptView);
+  CHECK(type_of(R"(["option_bytes_view.unwrap_or", ["option_bytes_view.none"], ["bytes.lit", "d"]])") == Ty::kView);
+  CHECK(type_of(R"(["std.view.slice_v1", ["bytes.view_lit", "abc"], -1, 99])") == Ty::kView);
+  CHECK(type_of(R"(["std.bytes.take", ["bytes.lit", "abc"], 2])") == Ty::kBytes);
+  CHECK(type_of(R"(["std.test.assert_i32_eq", 1, 1, ["std.test.code_assert_i32_eq"]])") == Ty::kResI32);
+  CHECK(type_of(R"(["std.vec.as_bytes", ["std.vec.with_capacity", 1]])") == Ty::kBytes);
+  CHECK(type_of(R"(["std.brand.erase_bytes_v1", ["std.brand.assume_bytes_v1", "b.x_v1", ["bytes.lit", "a"]]])") == Ty::kBytes);
+  const Checked cast = check_with_library(R"(["std.brand.cast_view_v1", "std.str.utf8_v1", "std.str.validate_v1", "item"])");
+  REQUIRE(cast.ir.has_value());
+  CHECK(cast.ir->node.ty == Ty::kResView);
+  CHECK(check_with_library(R"(["std.brand.cast_bytes_v1", "std.str.utf8_v1", "std.str.validate_v1", ["bytes.lit", "a"]])").ir->node.ty ==
+        Ty::kResBytes);
+
+  // try_doc and try belong to functions of the right result; a try of a result_bytes_view too.
+  only_error(R"(["try_doc", ["bytes.lit", "x"]])", "E_PIPE_X07_TYPE", "/x");
+  only_error(R"(["try", ["result_bytes_view.err", 1]])", "E_PIPE_X07_TYPE", "/x");
+  only_error(R"(["result_bytes_view.ok", 5])", "E_PIPE_X07_TYPE", "/x/1");
+  only_error(R"(["std.brand.assume_bytes_v1", 5, ["bytes.lit", "a"]])", "E_PIPE_X07_TYPE", "/x/1");
+  only_error(R"(["std.brand.view_v1", ["bytes.lit", "a"]])", "E_PIPE_X07_TYPE", "/x/1");
+  only_error(R"(["std.brand.cast_view_v1", "b", "v"])", "E_PIPE_X07_ARITY", "/x");
+  // A validator must be (bytes_view) -> result_i32; a filter is not.
+  const Checked filter = check_with_library(R"(["std.brand.cast_view_v1", "b", "std.text.utf8.is_valid", "item"])");
+  CHECK_FALSE(filter.ir.has_value());
+  REQUIRE(filter.diags.size() == 1);
+  CHECK(filter.diags[0].code == "E_PIPE_X07_TYPE");
+  CHECK(filter.diags[0].pointer == "/x/2");
+  // Names sluice does not have keep the stable diagnostic.
+  only_error(R"(["std.bytes.no_such_v1", ["bytes.lit", "a"]])", "E_PIPE_X07_UNKNOWN_NAME", "/x/0");
+  const Checked unknown = check_with_library(R"(["std.brand.cast_view_v1", "b", "std.no.such_v1", "item"])");
+  REQUIRE(unknown.diags.size() == 1);
+  CHECK(unknown.diags[0].code == "E_PIPE_X07_UNKNOWN_NAME");
+  CHECK(unknown.diags[0].pointer == "/x/2");
+}
+
+TEST_CASE("x07 typecheck: cast_bytes_v1 moves its bytes") {
+  const Checked c = check_with_library(R"(["begin", ["let", "b", ["bytes.lit", "a"]],
+      ["let", "r", ["std.brand.cast_bytes_v1", "std.str.utf8_v1", "std.str.validate_v1", "b"]], ["bytes.len", "b"]])");
+  CHECK_FALSE(c.ir.has_value());
+  REQUIRE(c.diags.size() == 1);
+  CHECK(c.diags[0].code == "E_PIPE_X07_MOVED");
 }
