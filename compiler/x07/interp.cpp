@@ -111,6 +111,7 @@ class FrameLease {
 };
 
 Value eval(const Node& n, Frame& f, EvalState& st);
+std::int32_t eval_int(const Node& n, Frame& f, EvalState& st);
 Value call_fn(const FnIr& fn, Frame& frame, EvalState& st);
 
 // ---- the view guard (view_guard.hpp): these compile to nothing without SLUICE_X07_VIEW_GUARD ----
@@ -241,6 +242,15 @@ Value apply_builtin(const Node& n, std::array<Value, 6>& a, EvalState& st) {
 }
 
 Value builtin(const Node& n, Frame& f, EvalState& st) {
+  if (static_cast<Builtin>(n.sub) == Builtin::kVecPush) {
+    // A byte loop's push, without the six-slot argument array: same order, steps and traps.
+    Value v = eval(n.kids[0], f, st);
+    SLUICE_X07_RET;
+    const std::int32_t x = eval_int(n.kids[1], f, st);
+    SLUICE_X07_RET;
+    rt::vec_push(site(n), v.buf, x);
+    return v;
+  }
   std::array<Value, 6> a;
   for (std::size_t i = 0; i < n.kids.size(); ++i) {
     a[i] = eval(n.kids[i], f, st);
@@ -275,12 +285,124 @@ Value native(const Node& n, Frame& f, EvalState& st) {
   return r;
 }
 
-Value eval(const Node& n, Frame& f, EvalState& st) {
+// Every node evaluated costs one step of fuel, charged before the node does anything.
+inline void charge_step(const Node& n, EvalState& st) {
   if (st.fuel == 0) rt::fuel_out(site(n), st.settings->fuel);
   --st.fuel;
   // A canceled par_map item stops within a few thousand steps, not at the end of its fuel.
   if ((st.fuel & rt::kCancelPollMask) == 0 && st.cancel != nullptr && st.cancel->load(std::memory_order_relaxed))
     rt::canceled();
+}
+
+Value eval_node(const Node& n, Frame& f, EvalState& st);
+
+Value eval(const Node& n, Frame& f, EvalState& st) {
+  charge_step(n, st);
+  return eval_node(n, f, st);
+}
+
+// The view a builtin reads from operand `n`: a view local is read without copying its whole
+// Value (the same one step of fuel); anything else, and every operand when the view guard needs
+// the Value's tag, through eval. Taken before the other operands are evaluated, as eval does.
+ByteView eval_view_arg(const Node& n, const Node& at, Frame& f, EvalState& st) {
+#if !SLUICE_X07_VIEW_GUARD
+  if (n.op == Op::kLocal && !is_owned(n.ty)) {
+    charge_step(n, st);
+    return f[n.slot].view;
+  }
+#endif
+  const Value v = eval(n, f, st);
+  if (holds_view(n.ty)) check_view(v, at);
+  return v.view;
+}
+
+// The value of an i32 node without making a Value. Most nodes of a byte loop are i32 (locals,
+// constants, arithmetic, comparisons, conditions, lengths, bytes read), and making and dropping a
+// Value (a vector among its members) for each was most of the interpreter's time. Same steps
+// in the same order as eval_node, so the same fuel, traps and results; what it does not know
+// goes to eval_node.
+std::int32_t eval_i32(const Node& n, Frame& f, EvalState& st) {
+  charge_step(n, st);
+  switch (n.op) {
+    case Op::kConst: return n.imm;
+    case Op::kLocal:  // an i32 local is never owned: reading it moves nothing
+    case Op::kLocalPeek: return f[n.slot].i;
+    case Op::kBinary: {
+      const std::int32_t a = eval_int(n.kids[0], f, st);
+      if (st.returning) return 0;
+      const std::int32_t b = eval_int(n.kids[1], f, st);
+      if (st.returning) return 0;
+      return bin(static_cast<BinOp>(n.sub), a, b);
+    }
+    case Op::kAnd:
+    case Op::kOr: {
+      const std::int32_t a = eval_int(n.kids[0], f, st);
+      if (st.returning) return 0;
+      if ((a != 0) == (n.op == Op::kOr)) return n.op == Op::kOr ? 1 : 0;
+      const std::int32_t b = eval_int(n.kids[1], f, st);
+      if (st.returning) return 0;
+      return b != 0;
+    }
+    case Op::kIf: {
+      const std::int32_t c = eval_int(n.kids[0], f, st);
+      if (st.returning) return 0;
+      return eval_int(n.kids[c != 0 ? 1 : 2], f, st);
+    }
+    case Op::kBegin: {
+      std::int32_t last = 0;
+      for (const Node& k : n.kids) {
+        last = eval_int(k, f, st);
+        if (st.returning) return 0;
+      }
+      return last;
+    }
+    case Op::kLet:
+    case Op::kSet:
+    case Op::kSet0: {
+      if (n.kids[0].ty != Ty::kI32) break;
+      const std::int32_t v = eval_i32(n.kids[0], f, st);
+      if (st.returning) return 0;
+      f[n.slot] = of_i32(v);
+      changed(f[n.slot]);
+      return n.op == Op::kSet0 ? 0 : v;
+    }
+    case Op::kBuiltin:
+      switch (static_cast<Builtin>(n.sub)) {
+        case Builtin::kBytesLen:
+        case Builtin::kViewLen:
+        case Builtin::kVecLen: {
+          const ByteView v = eval_view_arg(n.kids[0], n, f, st);
+          if (st.returning) return 0;
+          return rt::s32(v.size);
+        }
+        case Builtin::kGetU8:
+        case Builtin::kVecGet: {
+#if SLUICE_X07_VIEW_GUARD
+          break;  // the guard checks the view after the index is evaluated: the general path
+#else
+          const ByteView v = eval_view_arg(n.kids[0], n, f, st);
+          if (st.returning) return 0;
+          const std::int32_t i = eval_int(n.kids[1], f, st);
+          if (st.returning) return 0;
+          return rt::get_u8(site(n), v, i);
+#endif
+        }
+        default: break;
+      }
+      break;
+    default: break;
+  }
+  return eval_node(n, f, st).i;
+}
+
+// An i32 operand, a condition or a statement whose value is dropped: through eval_i32 when the
+// node is i32, else through eval.
+std::int32_t eval_int(const Node& n, Frame& f, EvalState& st) {
+  if (n.ty == Ty::kI32) return eval_i32(n, f, st);
+  return eval(n, f, st).i;
+}
+
+Value eval_node(const Node& n, Frame& f, EvalState& st) {
   switch (n.op) {
     case Op::kConst: return of_i32(n.imm);
     case Op::kBytesLit:
@@ -329,26 +451,27 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
       return f[n.slot];
     }
     case Op::kBegin: {
-      Value last;
-      for (const Node& k : n.kids) {
-        last = eval(k, f, st);
+      // Only the last value is kept; the statements before it may go the i32 way.
+      for (std::size_t i = 0; i + 1 < n.kids.size(); ++i) {
+        eval_int(n.kids[i], f, st);
         SLUICE_X07_RET;
       }
-      return last;
+      if (n.kids.empty()) return {};
+      return eval(n.kids.back(), f, st);
     }
     case Op::kIf: {
-      const Value c = eval(n.kids[0], f, st);
+      const std::int32_t c = eval_int(n.kids[0], f, st);
       SLUICE_X07_RET;
-      return eval(n.kids[c.i != 0 ? 1 : 2], f, st);
+      return eval(n.kids[c != 0 ? 1 : 2], f, st);
     }
     case Op::kFor: {
-      const Value start = eval(n.kids[0], f, st);
+      const std::int32_t start = eval_int(n.kids[0], f, st);
       SLUICE_X07_RET;
-      f[n.slot] = of_i32(start.i);
-      const Value end = eval(n.kids[1], f, st);  // evaluated once (spec §2.2)
+      f[n.slot] = of_i32(start);
+      const std::int32_t end = eval_int(n.kids[1], f, st);  // evaluated once (spec §2.2)
       SLUICE_X07_RET;
-      while (rt::u(f[n.slot].i) < rt::u(end.i)) {  // unsigned bound
-        eval(n.kids[2], f, st);
+      while (rt::u(f[n.slot].i) < rt::u(end)) {  // unsigned bound
+        eval_int(n.kids[2], f, st);
         SLUICE_X07_RET;
         f[n.slot].i = rt::add(f[n.slot].i, 1);
       }
@@ -356,10 +479,10 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
     }
     case Op::kWhile:
       for (;;) {
-        const Value c = eval(n.kids[0], f, st);
+        const std::int32_t c = eval_int(n.kids[0], f, st);
         SLUICE_X07_RET;
-        if (c.i == 0) return of_i32(0);
-        eval(n.kids[1], f, st);
+        if (c == 0) return of_i32(0);
+        eval_int(n.kids[1], f, st);
         SLUICE_X07_RET;
       }
     case Op::kReturn: {
@@ -420,19 +543,19 @@ Value eval(const Node& n, Frame& f, EvalState& st) {
     }
     case Op::kAnd:
     case Op::kOr: {
-      const Value a = eval(n.kids[0], f, st);
+      const std::int32_t a = eval_int(n.kids[0], f, st);
       SLUICE_X07_RET;
-      if ((a.i != 0) == (n.op == Op::kOr)) return of_i32(n.op == Op::kOr ? 1 : 0);
-      const Value b = eval(n.kids[1], f, st);
+      if ((a != 0) == (n.op == Op::kOr)) return of_i32(n.op == Op::kOr ? 1 : 0);
+      const std::int32_t b = eval_int(n.kids[1], f, st);
       SLUICE_X07_RET;
-      return of_i32(b.i != 0);
+      return of_i32(b != 0);
     }
     case Op::kBinary: {
-      const Value a = eval(n.kids[0], f, st);
+      const std::int32_t a = eval_int(n.kids[0], f, st);
       SLUICE_X07_RET;
-      const Value b = eval(n.kids[1], f, st);
+      const std::int32_t b = eval_int(n.kids[1], f, st);
       SLUICE_X07_RET;
-      return of_i32(bin(static_cast<BinOp>(n.sub), a.i, b.i));
+      return of_i32(bin(static_cast<BinOp>(n.sub), a, b));
     }
     case Op::kBuiltin: return builtin(n, f, st);
     case Op::kNative: return native(n, f, st);
