@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "plugins/msgpack/msgpack_codes.hpp"
+#include "stdlib/x07/msgpack_codes.hpp"
 
 namespace sluice::msgpack {
 

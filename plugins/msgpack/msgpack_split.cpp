@@ -108,6 +108,6 @@ void split_drop(void* state) {
 // state_size / scratch_max are the registry's pinned state_bytes / scratch_bytes (spec §9.4): the
 // state holds one pointer to the heap box; no scratch.
 extern "C" const x07_stream_xf_plugin_v1 x07_xf_msgpack_split_v1 = {
-    X07_XF_ABI_TAG, X07_XF_ABI_VERSION, "xf.msgpack_split_v1", X07_XF_FLAG_DETERMINISTIC_ONLY, "any", "none",
+    X07_XF_ABI_TAG, X07_XF_ABI_VERSION, "xf.msgpack_split_v1", X07_XF_FLAG_DETERMINISTIC_ONLY, "any", "sluice.msgpack_v1",
     32, 16, 0, 0, &sluice::msgpack::split_init, &sluice::msgpack::split_step, &sluice::msgpack::split_flush,
     &sluice::msgpack::split_drop};

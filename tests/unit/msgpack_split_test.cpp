@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "plugins/msgpack/msgpack_codes.hpp"
+#include "stdlib/x07/msgpack_codes.hpp"
 #include "plugins/msgpack/msgpack_split.hpp"
 #include "runtime/plugin_host.hpp"
 #include "tests/support/msgpack_gen.hpp"
