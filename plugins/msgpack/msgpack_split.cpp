@@ -4,6 +4,7 @@
 #include <new>
 #include <vector>
 
+#include "plugins/msgpack/msgpack_plugins.hpp"
 #include "plugins/msgpack/msgpack_scanner.hpp"
 #include "runtime/bytes.hpp"
 

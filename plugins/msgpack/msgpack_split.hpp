@@ -26,7 +26,3 @@ inline constexpr std::uint32_t kMaxDepthLimit = 4096;
 bool parse_split_config(x07_bytes_view_v1 cfg, SplitConfig& out);
 
 }  // namespace sluice::msgpack
-
-extern "C" {
-extern const x07_stream_xf_plugin_v1 x07_xf_msgpack_split_v1;
-}

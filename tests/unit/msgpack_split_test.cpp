@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "stdlib/x07/msgpack_codes.hpp"
-#include "plugins/msgpack/msgpack_split.hpp"
+#include "plugins/msgpack/msgpack_plugins.hpp"
 #include "runtime/plugin_host.hpp"
 #include "tests/support/msgpack_gen.hpp"
 

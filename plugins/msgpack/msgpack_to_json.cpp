@@ -1,0 +1,152 @@
+#include "plugins/msgpack/msgpack_to_json.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "stdlib/json/es_number.hpp"
+#include "stdlib/text/utf8.hpp"
+#include "stdlib/x07/msgpack_token.hpp"
+
+namespace sluice::msgpack {
+namespace {
+
+void append(std::vector<std::uint8_t>& out, const char* s, std::size_t n) {
+  out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(s), reinterpret_cast<const std::uint8_t*>(s) + n);
+}
+
+template <class Int>
+void append_int(std::vector<std::uint8_t>& out, Int v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  append(out, buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+}  // namespace
+
+bool append_json_string(const std::uint8_t* s, std::uint32_t n, std::vector<std::uint8_t>& out) {
+  if (!is_valid_utf8(ByteView(s, n))) return false;
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::uint32_t run = 0;  // start of the bytes not yet copied: copied in one insert per run
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint8_t c = s[i];
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.insert(out.end(), s + run, s + i);
+    run = i + 1;
+    out.push_back('\\');
+    switch (c) {
+      case '"': out.push_back('"'); break;
+      case '\\': out.push_back('\\'); break;
+      case '\b': out.push_back('b'); break;
+      case '\f': out.push_back('f'); break;
+      case '\n': out.push_back('n'); break;
+      case '\r': out.push_back('r'); break;
+      case '\t': out.push_back('t'); break;
+      default: {
+        const char u[5] = {'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        append(out, u, 5);
+      }
+    }
+  }
+  out.insert(out.end(), s + run, s + n);
+  out.push_back('"');
+  return true;
+}
+
+Code ToJson::close_map(const Frame& f, std::vector<std::uint8_t>& out) {
+  const std::uint32_t k = static_cast<std::uint32_t>(members_.size()) - f.members_base;
+  const Member* m = members_.data() + f.members_base;
+  order_.resize(k);
+  for (std::uint32_t i = 0; i < k; ++i) order_[i] = i;
+  std::sort(order_.begin(), order_.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return json::compare_keys(m[a].key, m[b].key) < 0; });
+  for (std::uint32_t i = 1; i < k; ++i)
+    if (json::compare_keys(m[order_[i - 1]].key, m[order_[i]].key) == 0) return Code::kDuplicateKey;
+  // The members were written in input order without commas; write them back sorted, with commas.
+  tmp_.clear();
+  for (std::uint32_t i = 0; i < k; ++i) {
+    if (i != 0) tmp_.push_back(',');
+    tmp_.insert(tmp_.end(), out.begin() + m[order_[i]].begin, out.begin() + m[order_[i]].end);
+  }
+  out.resize(f.region);
+  out.insert(out.end(), tmp_.begin(), tmp_.end());
+  out.push_back('}');
+  members_.resize(f.members_base);
+  return Code::kOk;
+}
+
+Code ToJson::convert(const std::uint8_t* p, std::uint32_t n, std::vector<std::uint8_t>& out) {
+  out.clear();
+  stack_.clear();
+  members_.clear();
+  std::uint32_t pos = 0;
+  Token t;
+  do {
+    Frame* top = stack_.empty() ? nullptr : &stack_.back();
+    // In a map, even positions are keys: a str, written as `"key":` and recorded for sorting.
+    const bool is_key = top != nullptr && top->is_map && top->remaining % 2 == 0;
+    if (const Code c = read_token(p, n, pos, t); c != Code::kOk) return c;
+    if (top != nullptr && !top->is_map && top->count++ != 0) out.push_back(',');
+    if (is_key) {
+      if (t.kind != Kind::kStr) return Code::kNoJsonForm;
+      const std::uint32_t begin = static_cast<std::uint32_t>(out.size());
+      if (!append_json_string(t.data, t.size, out)) return Code::kBadUtf8;
+      out.push_back(':');
+      bool high = false;
+      for (std::uint32_t i = 0; i < t.size && !high; ++i) high = t.data[i] >= 0xEE;
+      members_.push_back({json::KeyRef{t.data, t.size, high, 0}, begin, 0});
+      --top->remaining;
+      continue;
+    }
+    switch (t.kind) {
+      case Kind::kNil: append(out, "null", 4); break;
+      case Kind::kBool: t.b ? append(out, "true", 4) : append(out, "false", 5); break;
+      case Kind::kUint: append_int(out, t.u); break;
+      case Kind::kInt: append_int(out, t.i); break;
+      case Kind::kF32:
+      case Kind::kF64: {
+        if (!std::isfinite(t.f)) return Code::kNonFinite;
+        char buf[json::kEsNumberMaxChars];
+        append(out, buf, json::format_es_number(t.f, buf));
+        break;
+      }
+      case Kind::kStr:
+        if (!append_json_string(t.data, t.size, out)) return Code::kBadUtf8;
+        break;
+      case Kind::kBin:
+      case Kind::kExt: return Code::kNoJsonForm;
+      case Kind::kArray:
+      case Kind::kMap: {
+        const bool is_map = t.kind == Kind::kMap;
+        out.push_back(is_map ? '{' : '[');
+        if (t.u == 0) {
+          out.push_back(is_map ? '}' : ']');
+          break;
+        }
+        if (stack_.size() == kMaxDepth) return Code::kTooDeep;
+        stack_.push_back({is_map, is_map ? t.u * 2 : t.u, 0, static_cast<std::uint32_t>(out.size()),
+                          static_cast<std::uint32_t>(members_.size())});
+        continue;  // its elements come next
+      }
+    }
+    // A value is complete: close every container it completes.
+    while (!stack_.empty()) {
+      Frame& f = stack_.back();
+      if (f.is_map) members_.back().end = static_cast<std::uint32_t>(out.size());
+      if (--f.remaining != 0) break;
+      if (f.is_map) {
+        const Frame done = f;
+        stack_.pop_back();
+        if (const Code c = close_map(done, out); c != Code::kOk) return c;
+      } else {
+        out.push_back(']');
+        stack_.pop_back();
+      }
+    }
+  } while (!stack_.empty());
+  return pos == n ? Code::kOk : Code::kNotOneValue;
+}
+
+}  // namespace sluice::msgpack
