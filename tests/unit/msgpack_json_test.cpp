@@ -22,7 +22,6 @@ namespace {
 constexpr PluginLimits kLimits{1, 32, 0, 64, 33554432, 1048576, 16777216};
 
 std::string text(const Bytes& b) { return {b.begin(), b.end()}; }
-Bytes bytes(const std::string& s) { return {s.begin(), s.end()}; }
 
 std::string to_json(const Bytes& v, Code* code = nullptr) {
   static msgpack::ToJson conv;
