@@ -69,3 +69,38 @@ TEST_CASE("msgpack brand: built in, no registry module needed") {
   CHECK(r.plan->chain[1].spec->id == "std.stream.xf.require_brand_v1");
   CHECK(r.plan->chain[1].out_brand == "sluice.msgpack_v1");
 }
+
+namespace {
+// A pipe from a raw bytes source into `chain`, with `cfg_extra` in its cfg.
+std::string raw_pipe(const std::string& cfg_extra, const std::string& chain) {
+  return R"(["std.stream.pipe_v1",
+  ["std.stream.cfg_v1", ["chunk_max_bytes", 64], ["bufread_cap_bytes", 64], ["max_in_bytes", 64], ["max_out_bytes", 64], ["max_items", 10])" +
+         cfg_extra + R"(],
+  ["std.stream.src.bytes_v1", ["std.stream.expr_v1", ["bytes.lit", "x"]]],
+  ["std.stream.chain_v1", )" + chain + R"(],
+  ["std.stream.sink.collect_bytes_v1"]])";
+}
+const std::string kToJson =
+    R"(["std.stream.xf.plugin_v1", ["id", ["bytes.lit", "xf.msgpack_to_json_v1"]], ["cfg", ["std.stream.expr_v1", ["bytes.lit", ""]]]])";
+}  // namespace
+
+TEST_CASE("msgpack brand: to_json requires it, auto_require inserts the built-in validator, require_brand_v1 finds it") {
+  const CompileResult bare = compile_pipe_text(raw_pipe("", kToJson), "p.json", CompileOptions{.world = World::kSolvePure});
+  REQUIRE(bare.diagnostics.size() == 1);
+  CHECK(bare.diagnostics[0].code == "E_PIPE_BRAND_REQUIRED");
+
+  const CompileResult autoreq =
+      compile_pipe_text(raw_pipe(R"(, ["auto_require_brand_v1", 1])", kToJson), "p.json", CompileOptions{.world = World::kSolvePure});
+  for (const Diagnostic& d : autoreq.diagnostics) INFO(d.message);
+  REQUIRE(autoreq.plan);
+  REQUIRE(autoreq.plan->chain.size() == 2);
+  CHECK(autoreq.plan->chain[0].spec->id == "std.stream.xf.require_brand_v1");
+  CHECK(autoreq.plan->chain[0].arg("validator")->bytes == "sluice.msgpack.validate_v1");
+
+  const CompileResult explicit_req = compile_pipe_text(
+      raw_pipe("", R"(["std.stream.xf.require_brand_v1", ["brand", "sluice.msgpack_v1"]], )" + kToJson), "p.json",
+      CompileOptions{.world = World::kSolvePure});
+  for (const Diagnostic& d : explicit_req.diagnostics) INFO(d.message);
+  REQUIRE(explicit_req.plan);
+  CHECK(explicit_req.plan->chain[0].arg("validator")->bytes == "sluice.msgpack.validate_v1");
+}
