@@ -26,15 +26,29 @@ void append_int(std::vector<std::uint8_t>& out, Int v) {
 }  // namespace
 
 bool append_json_string(const std::uint8_t* s, std::uint32_t n, std::vector<std::uint8_t>& out) {
-  if (!is_valid_utf8(ByteView(s, n))) return false;
   static constexpr char kHex[] = "0123456789abcdef";
+  // One pass validates UTF-8 and finds what needs escaping; plain runs are copied with one insert.
+  const std::size_t start = out.size();
   out.push_back('"');
-  std::uint32_t run = 0;  // start of the bytes not yet copied: copied in one insert per run
-  for (std::uint32_t i = 0; i < n; ++i) {
+  std::uint32_t run = 0;  // start of the bytes not yet copied
+  std::uint32_t cp = 0;
+  for (std::uint32_t i = 0; i < n;) {
     const std::uint8_t c = s[i];
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      const std::uint32_t len = decode_utf8(s + i, n - i, cp);
+      if (len == 0) {
+        out.resize(start);
+        return false;
+      }
+      i += len;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
     out.insert(out.end(), s + run, s + i);
-    run = i + 1;
+    run = ++i;
     out.push_back('\\');
     switch (c) {
       case '"': out.push_back('"'); break;
