@@ -72,13 +72,22 @@ bool append_json_string(const std::uint8_t* s, std::uint32_t n, std::vector<std:
 Code ToJson::close_map(const Frame& f, std::vector<std::uint8_t>& out) {
   const std::uint32_t k = static_cast<std::uint32_t>(members_.size()) - f.members_base;
   const Member* m = members_.data() + f.members_base;
+  // Keys already in strictly ascending order (a JCS-ordered writer, json_to_msgpack): the text
+  // as written, commas included, is the canonical one.
+  std::uint32_t ascending = 1;
+  while (ascending < k && json::compare_keys(m[ascending - 1].key, m[ascending].key) < 0) ++ascending;
+  if (ascending >= k) {
+    out.push_back('}');
+    members_.resize(f.members_base);
+    return Code::kOk;
+  }
   order_.resize(k);
   for (std::uint32_t i = 0; i < k; ++i) order_[i] = i;
   std::sort(order_.begin(), order_.end(),
             [&](std::uint32_t a, std::uint32_t b) { return json::compare_keys(m[a].key, m[b].key) < 0; });
   for (std::uint32_t i = 1; i < k; ++i)
     if (json::compare_keys(m[order_[i - 1]].key, m[order_[i]].key) == 0) return Code::kDuplicateKey;
-  // The members were written in input order without commas; write them back sorted, with commas.
+  // Write the members back sorted; their spans exclude the commas written between them.
   tmp_.clear();
   for (std::uint32_t i = 0; i < k; ++i) {
     if (i != 0) tmp_.push_back(',');
@@ -102,7 +111,8 @@ Code ToJson::convert(const std::uint8_t* p, std::uint32_t n, std::vector<std::ui
     // In a map, even positions are keys: a str, written as `"key":` and recorded for sorting.
     const bool is_key = top != nullptr && top->is_map && top->remaining % 2 == 0;
     if (const Code c = read_token(p, n, pos, t); c != Code::kOk) return c;
-    if (top != nullptr && !top->is_map && top->count++ != 0) out.push_back(',');
+    // A comma before every array element and every map member but the first.
+    if (top != nullptr && (is_key || !top->is_map) && top->count++ != 0) out.push_back(',');
     if (is_key) {
       if (t.kind != Kind::kStr) return Code::kNoJsonForm;
       const std::uint32_t begin = static_cast<std::uint32_t>(out.size());

@@ -27,13 +27,13 @@ class ToJson {
   struct Frame {
     bool is_map;
     std::uint64_t remaining;     // elements (array) or keys + values (map) still to come
-    std::uint32_t count;         // elements written so far (arrays: for commas)
+    std::uint32_t count;         // elements or members written so far (for commas)
     std::uint32_t region;        // out offset just past '[' or '{'
     std::uint32_t members_base;  // maps: first of its records in members_
   };
   struct Member {
     json::KeyRef key;  // the raw UTF-8 key in the input
-    std::uint32_t begin, end;  // `"key":value` in out, written in input order, without commas
+    std::uint32_t begin, end;  // `"key":value` in out, written in input order, commas outside
   };
   Code close_map(const Frame& f, std::vector<std::uint8_t>& out);
 

@@ -105,6 +105,13 @@ TEST_CASE("msgpack to_json: scalars, exact big integers, ECMAScript floats, key 
   const Bytes m{0x83, 0xa3, 0xef, 0xbc, 0xa1, 0x01, 0xa4, 0xf0, 0x9f, 0x98, 0x80, 0x02, 0xa1, 'b', 0x03};
   CHECK(to_json(m) == "{\"b\":3,\"\xf0\x9f\x98\x80\":2,\"\xef\xbc\xa1\":1}");
   CHECK(to_json({0xa3, 0x01, '"', '\\'}) == "\"\\u0001\\\"\\\\\"");
+  // Keys already in order (kept as written) next to keys out of order (rewritten), nested.
+  const Bytes sorted{0x83, 0xa1, 'a', 0x82, 0xa1, 'y', 0x01, 0xa1, 'x', 0x02, 0xa1, 'b', 0x90, 0xa1, 'c', 0xc0};
+  CHECK(to_json(sorted) == R"({"a":{"x":2,"y":1},"b":[],"c":null})");
+  const Bytes dup_sorted{0x82, 0xa1, 'a', 0x01, 0xa1, 'a', 0x02};
+  Code c{};
+  to_json(dup_sorted, &c);
+  CHECK(c == Code::kDuplicateKey);
 }
 
 TEST_CASE("msgpack to_json: no JSON form, bad input and depth give their codes") {
