@@ -1,6 +1,7 @@
 #include "plugins/builtin/builtin_plugins.hpp"
 
 #include "plugins/builtin/kernel_plugin.hpp"
+#include "plugins/msgpack/msgpack_plugins.hpp"
 #include "stdlib/xf/deframe_u32le.hpp"
 #include "stdlib/xf/frame_u32le.hpp"
 #include "stdlib/xf/json_canon_stream.hpp"
@@ -69,6 +70,9 @@ const x07_stream_xf_plugin_v1* builtin_plugin_symbol(std::string_view symbol) {
   if (symbol == "x07_xf_deframe_u32le_v1") return &x07_xf_deframe_u32le_v1;
   if (symbol == "x07_xf_json_canon_stream_v1") return &x07_xf_json_canon_stream_v1;
   if (symbol == "x07_xf_test_emit_limits_v1") return &x07_xf_test_emit_limits_v1;
+  if (symbol == "x07_xf_msgpack_split_v1") return &x07_xf_msgpack_split_v1;
+  if (symbol == "x07_xf_msgpack_to_json_v1") return &x07_xf_msgpack_to_json_v1;
+  if (symbol == "x07_xf_json_to_msgpack_v1") return &x07_xf_json_to_msgpack_v1;
   return nullptr;
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "stdlib/text/utf8.hpp"
+#include "stdlib/x07/msgpack_token.hpp"
 #include "runtime/hash_fnv1a.hpp"
 #include "stdlib/x07/rt.hpp"
 
@@ -27,6 +28,16 @@ UserFnStatus x7sl_validate(const void*, UserFnIo& io) {
   const auto [err, v] = validate_x7sl(io.item);
   io.is_err = err;
   io.value = v;
+  return UserFnStatus::kOk;
+}
+
+// sluice.msgpack.validate_v1, the validator of the built-in brand sluice.msgpack_v1: err is the
+// msgpack code (docs/msgpack.md): 130 0xc1, 131 cut short, 133 deeper than 64, 135 trailing bytes,
+// 136 a str not UTF-8.
+UserFnStatus msgpack_validate(const void*, UserFnIo& io) {
+  const msgpack::Code c = msgpack::validate_value(io.item.data, io.item.size);
+  io.is_err = c != msgpack::Code::kOk;
+  io.value = static_cast<std::int32_t>(c);
   return UserFnStatus::kOk;
 }
 
@@ -134,7 +145,7 @@ UserFnStatus utf8_validate_or_empty(const void*, UserFnIo& io) {
   return UserFnStatus::kOk;
 }
 
-constexpr std::array<LibraryFn, 17> kLibrary{{
+constexpr std::array<LibraryFn, 18> kLibrary{{
     {"std.text.utf8.is_valid", UserFnSig::kFilter, utf8_is_valid},
     {"std.str.validate_v1", UserFnSig::kValidator, str_validate},
     {"std.text.slices.validate_v1", UserFnSig::kValidator, x7sl_validate},
@@ -152,6 +163,7 @@ constexpr std::array<LibraryFn, 17> kLibrary{{
     {"std.codec.base64_decode_v1", UserFnSig::kMap, codec_map<x07rt::base64_decode>},
     {"std.text.utf8.validate_or_empty", UserFnSig::kMap, utf8_validate_or_empty},
     {"std.view.to_bytes_v1", UserFnSig::kMap, bytes_copy},
+    {"sluice.msgpack.validate_v1", UserFnSig::kValidator, msgpack_validate},
 }};
 
 }  // namespace
@@ -167,6 +179,8 @@ const LibraryFn* find_library_fn(std::string_view name) {
 std::optional<std::string_view> library_brand_validator(std::string_view module_id, std::string_view brand) {
   if (module_id == "std.text.slices" && brand == "std.text.slices.x7sl_v1") return "std.text.slices.validate_v1";
   if (module_id == "std.str" && brand == "std.str.utf8_v1") return "std.str.validate_v1";
+  // Built-in brands: known whatever the registry module (or none), so no import is needed.
+  if (brand == "sluice.msgpack_v1") return "sluice.msgpack.validate_v1";
   return std::nullopt;
 }
 

@@ -21,7 +21,8 @@ struct LibraryFn {
 std::span<const LibraryFn> library_fns();
 const LibraryFn* find_library_fn(std::string_view name);
 
-// meta.brands_v1 of a std module: the validator of `brand` in module `module_id`, if any.
+// meta.brands_v1 of a std module: the validator of `brand` in module `module_id`, if any; and the
+// built-in brands (sluice.msgpack_v1), whatever `module_id` is.
 std::optional<std::string_view> library_brand_validator(std::string_view module_id, std::string_view brand);
 // True for std module ids sluice knows (usable as brand_registry_ref_v1).
 bool is_library_module(std::string_view module_id);

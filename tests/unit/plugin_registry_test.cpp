@@ -1,4 +1,4 @@
-// compiler/plugin_registry: the embedded registry holds the five built-in ids with the pinned
+// compiler/plugin_registry: the embedded registry holds the built-in ids with the pinned
 // values of spec §9.4; a missing index file is a diagnostic.
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@ TEST_CASE("plugin registry: the embedded registry pins the built-in plugins") {
   std::vector<Diagnostic> diags;
   const PluginRegistry reg = load_plugin_registry(std::nullopt, diags);
   CHECK(diags.empty());
-  REQUIRE(reg.entries.size() == 5);
+  REQUIRE(reg.entries.size() == 8);
   const PluginEntry* split = reg.find("xf.split_lines_v1");
   REQUIRE(split);
   CHECK(split->export_symbol == "x07_xf_split_lines_v1");

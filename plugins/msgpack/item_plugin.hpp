@@ -1,0 +1,51 @@
+// The ABI entry points shared by the msgpack plugins that turn each item into exactly one new
+// item (to_json, json_to_msgpack): a converter object kept for the whole run in a heap box (the
+// plugin state holds its pointer), an output buffer reused across items, an empty cfg.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "stdlib/x07/msgpack_codes.hpp"
+#include "x07_stream_xf_plugin_abi_v1.h"
+
+namespace sluice::msgpack {
+
+// Converter: `Code convert(const std::uint8_t*, std::uint32_t, std::vector<std::uint8_t>& out)`.
+template <class Converter>
+struct ItemPlugin {
+  struct Box {
+    Converter conv;
+    std::vector<std::uint8_t> out;
+  };
+  static Box*& box(void* state) { return *static_cast<Box**>(state); }
+
+  static std::int32_t init(void* state, x07_scratch_v1*, x07_bytes_view_v1 cfg, x07_xf_emit_v1, x07_xf_budget_v1) {
+    if (cfg.len != 0) return rc(Code::kCfgInvalid);  // no options yet: the cfg must be empty
+    Box* b = new (std::nothrow) Box();
+    if (b == nullptr) return rc(Code::kCfgInvalid);
+    box(state) = b;
+    return 0;
+  }
+  static std::int32_t step(void* state, x07_scratch_v1*, x07_bytes_view_v1 in, x07_xf_emit_v1 emit, x07_xf_budget_v1) {
+    Box* b = box(state);
+    if (b == nullptr) return INT32_MIN;
+    if (const Code c = b->conv.convert(in.ptr, in.len, b->out); c != Code::kOk) return rc(c);
+    // An output over the host's per-buffer limit gets the host's own code (113) from emit_alloc.
+    x07_out_buf_v1 o{};
+    const auto n = b->out.size() > UINT32_MAX ? UINT32_MAX : static_cast<std::uint32_t>(b->out.size());
+    if (const std::int32_t r = emit.emit_alloc(emit.emit_ctx, n, &o); r != 0) return r;
+    if (n != 0) std::memcpy(o.ptr, b->out.data(), n);
+    o.len = n;
+    return emit.emit_commit(emit.emit_ctx, &o);
+  }
+  static std::int32_t flush(void*, x07_scratch_v1*, x07_xf_emit_v1, x07_xf_budget_v1) { return 0; }
+  static void drop(void* state) {
+    delete box(state);
+    box(state) = nullptr;
+  }
+};
+
+}  // namespace sluice::msgpack

@@ -1,0 +1,182 @@
+// xf.msgpack_split_v1 through the real plugin host: random values (tests/support/msgpack_gen.hpp,
+// an encoder independent of plugins/msgpack) cut at 1/2/3/7-byte and random chunkings come back
+// one item per value, byte for byte; a value inside one chunk is a view of it (no copy); cut,
+// oversized, too deep, too many and malformed input gives its code, never a crash.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "stdlib/x07/msgpack_codes.hpp"
+#include "plugins/msgpack/msgpack_plugins.hpp"
+#include "runtime/plugin_host.hpp"
+#include "tests/support/msgpack_gen.hpp"
+
+namespace {
+
+using namespace sluice;
+using Bytes = std::vector<std::uint8_t>;
+
+// The registry's pinned values for xf.msgpack_split_v1.
+constexpr PluginLimits kSplitLimits{1, 32, 0, 64, 33554432, 1048576, 16777216};
+
+struct SplitRun {
+  std::vector<Bytes> items;
+  std::uint32_t views = 0;  // items that were the input's own bytes
+  std::uint32_t ec = 0;     // the first failing call's code
+};
+
+Bytes cfg12(std::int32_t a, std::int32_t b, std::int32_t c) {
+  Bytes out(12);
+  for (int i = 0; i < 4; ++i) {
+    out[i] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(a) >> (8 * i));
+    out[4 + i] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(b) >> (8 * i));
+    out[8 + i] = static_cast<std::uint8_t>(static_cast<std::uint32_t>(c) >> (8 * i));
+  }
+  return out;
+}
+
+// Feeds `in` in chunks of the sizes `chunk(i)` gives, then flushes.
+template <class ChunkFn>
+SplitRun run_split(const Bytes& in, ChunkFn chunk, const Bytes& cfg = {}) {
+  SplitRun r;
+  PluginHost host(&x07_xf_msgpack_split_v1, kSplitLimits, ByteView(cfg.data(), static_cast<std::uint32_t>(cfg.size())),
+                  true);
+  if (const auto res = host.init(); !res.ok()) {
+    r.ec = res.ec;
+    return r;
+  }
+  std::size_t pos = 0;
+  for (int i = 0; pos < in.size(); ++i) {
+    const std::size_t n = std::min<std::size_t>(chunk(i), in.size() - pos);
+    const Bytes piece(in.begin() + static_cast<std::ptrdiff_t>(pos), in.begin() + static_cast<std::ptrdiff_t>(pos + n));
+    const auto res = host.step(ByteView(piece.data(), static_cast<std::uint32_t>(n)));
+    for (const ByteView& v : host.outputs()) {
+      if (v.data >= piece.data() && v.data + v.size <= piece.data() + piece.size()) ++r.views;
+      r.items.emplace_back(v.begin(), v.end());
+    }
+    if (!res.ok()) {
+      r.ec = res.ec;
+      return r;
+    }
+    pos += n;
+  }
+  const auto res = host.flush();
+  r.ec = res.ec;
+  return r;
+}
+
+// n random values and their encodings.
+std::vector<Bytes> random_values(std::uint32_t seed, int n, bool json_only = false) {
+  test::MsgpackGen gen(seed);
+  std::vector<Bytes> values;
+  for (int i = 0; i < n; ++i) {
+    Bytes v;
+    gen.value(v, 4, json_only, nullptr);
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
+Bytes concat(const std::vector<Bytes>& values) {
+  Bytes all;
+  for (const Bytes& v : values) all.insert(all.end(), v.begin(), v.end());
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("msgpack split: every value comes back whole at 1, 2, 3, 7-byte and random chunkings") {
+  for (std::uint32_t seed = 1; seed <= 40; ++seed) {
+    const auto values = random_values(seed, 30);
+    const Bytes all = concat(values);
+    std::mt19937 rng(seed);
+    for (int width : {1, 2, 3, 7, 0}) {
+      CAPTURE(seed);
+      CAPTURE(width);
+      const SplitRun r = run_split(all, [&](int) { return width != 0 ? width : 1 + static_cast<int>(rng() % 97); });
+      REQUIRE(r.ec == 0);
+      CHECK(r.items == values);
+    }
+  }
+}
+
+TEST_CASE("msgpack split: a value inside one chunk is a view of it, one that spans chunks is a copy") {
+  const auto values = random_values(7, 50);
+  const Bytes all = concat(values);
+  const SplitRun whole = run_split(all, [&](int) { return static_cast<int>(all.size()); });
+  REQUIRE(whole.ec == 0);
+  CHECK(whole.items == values);
+  CHECK(whole.views == values.size());
+  // Two chunks cut inside the value at index 10: that one is copied, the others are views.
+  std::size_t cut = 0;
+  for (int i = 0; i < 10; ++i) cut += values[i].size();
+  if (values[10].size() > 1) {
+    cut += 1;
+    const SplitRun two = run_split(all, [&](int i) { return i == 0 ? static_cast<int>(cut) : static_cast<int>(all.size()); });
+    REQUIRE(two.ec == 0);
+    CHECK(two.items == values);
+    CHECK(two.views == values.size() - 1);
+  }
+}
+
+TEST_CASE("msgpack split: a stream cut inside a value fails at flush with 131") {
+  const Bytes cut_str{0x81, 0xa3, 'k', 'e', 'y', 0xd9, 0x05, 'a', 'b'};
+  for (std::size_t len = 1; len <= cut_str.size(); ++len) {
+    const Bytes in(cut_str.begin(), cut_str.begin() + static_cast<std::ptrdiff_t>(len));
+    CHECK(run_split(in, [](int) { return 2; }).ec == 131);
+  }
+  // A length cut between its bytes.
+  CHECK(run_split(Bytes{0xc0, 0xdb, 0x00, 0x00}, [](int) { return 1; }).ec == 131);
+  const SplitRun r = run_split(Bytes{0xc0, 0xc3, 0x92, 0x01}, [](int) { return 3; });
+  CHECK(r.ec == 131);
+  CHECK(r.items.size() == 2);  // the complete values before the cut are out
+}
+
+TEST_CASE("msgpack split: limits fail with their codes before the value is buffered") {
+  // A str32 that declares 1 GiB: 132 as soon as its length is read, with 6 bytes in hand.
+  const Bytes huge{0xdb, 0x40, 0x00, 0x00, 0x00, 'x'};
+  CHECK(run_split(huge, [](int) { return 1; }).ec == 132);
+  // max_value_bytes 4: a 4-byte value passes, a 5-byte one fails.
+  CHECK(run_split(Bytes{0xa3, 'a', 'b', 'c'}, [](int) { return 1; }, cfg12(4, 64, 0)).ec == 0);
+  CHECK(run_split(Bytes{0xa4, 'a', 'b', 'c', 'd'}, [](int) { return 1; }, cfg12(4, 64, 0)).ec == 132);
+  // max_depth 3: three nested arrays pass, four fail; a million nested arrays fail too, at once.
+  CHECK(run_split(Bytes{0x91, 0x91, 0x91, 0xc0}, [](int) { return 2; }, cfg12(100, 3, 0)).ec == 0);
+  CHECK(run_split(Bytes{0x91, 0x91, 0x91, 0x91, 0xc0}, [](int) { return 2; }, cfg12(100, 3, 0)).ec == 133);
+  const Bytes deep(1 << 20, 0x91);
+  CHECK(run_split(deep, [](int) { return 4096; }).ec == 133);
+  // 64 levels is the default bound.
+  Bytes ok64(64, 0x91);
+  ok64.push_back(0xc0);
+  CHECK(run_split(ok64, [](int) { return 5; }).ec == 0);
+  // max_values 2.
+  CHECK(run_split(Bytes{0x01, 0x02}, [](int) { return 1; }, cfg12(100, 8, 2)).ec == 0);
+  CHECK(run_split(Bytes{0x01, 0x02, 0x03}, [](int) { return 1; }, cfg12(100, 8, 2)).ec == 134);
+}
+
+TEST_CASE("msgpack split: 0xc1 is 130, bad cfg is 1, empty containers and empty input are fine") {
+  CHECK(run_split(Bytes{0x01, 0xc1}, [](int) { return 1; }).ec == 130);
+  CHECK(run_split(Bytes{}, [](int) { return 1; }, Bytes{1, 2, 3}).ec == 1);
+  CHECK(run_split(Bytes{}, [](int) { return 1; }, cfg12(0, 64, 0)).ec == 1);
+  CHECK(run_split(Bytes{}, [](int) { return 1; }, cfg12((16 << 20) + 1, 64, 0)).ec == 1);
+  CHECK(run_split(Bytes{}, [](int) { return 1; }, cfg12(100, 0, 0)).ec == 1);
+  CHECK(run_split(Bytes{}, [](int) { return 1; }, cfg12(100, 8, -1)).ec == 1);
+  const SplitRun r = run_split(Bytes{0x90, 0x80, 0xa0, 0xc4, 0x00, 0xdc, 0x00, 0x00, 0xdf, 0, 0, 0, 0}, [](int) { return 1; });
+  CHECK(r.ec == 0);
+  CHECK(r.items.size() == 6);
+  const SplitRun none = run_split(Bytes{}, [](int) { return 1; });
+  CHECK(none.ec == 0);
+  CHECK(none.items.empty());
+}
+
+TEST_CASE("msgpack split: random bytes never crash and end in OK or a msgpack code") {
+  std::mt19937 rng(99);
+  for (int round = 0; round < 300; ++round) {
+    Bytes in(rng() % 200);
+    for (auto& b : in) b = static_cast<std::uint8_t>(rng());
+    const SplitRun r = run_split(in, [&](int) { return 1 + static_cast<int>(rng() % 9); });
+    CHECK((r.ec == 0 || r.ec == 130 || r.ec == 131 || r.ec == 132 || r.ec == 133));
+    if (r.ec == 0) CHECK(concat(r.items) == in);
+  }
+}
