@@ -359,7 +359,7 @@ int main(int argc, char** argv) {
   RunCompileFlags run_compile;
   run->add_option("--compile", run_compile.mode,
                   "x07 functions: auto (default: compiled ones when the build cache has them, else interpreted; "
-                  "never runs the compiler), always (compile them into the cache if needed), or never (interpret)")
+                  "never compiles), always (compile them into the cache if needed), or never (interpret)")
       ->check(CLI::IsMember({"never", "auto", "always"}));
   run->add_option("--cache-dir", run_compile.cache_dir, "the build cache for --compile (default: $SLUICE_CACHE_DIR or ~/.cache/sluice)");
   run->add_flag("-v,--verbose", run_compile.verbose, "say on stderr whether the x07 functions ran compiled (and from where) or interpreted");

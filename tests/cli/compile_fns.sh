@@ -81,7 +81,7 @@ status=0; "$sluice" "${native[@]}" --compile always > /dev/null 2> "$tmp/err" ||
 grep -q '^sluice: --compile always: the x07 functions cannot be compiled' "$tmp/err" || fail "native, always: $(cat "$tmp/err")"
 
 # A compiler that fails, or none: always is a failed build (5, with the compiler's words), auto
-# never calls it.
+# never compiles.
 export SLUICE_CACHE_DIR="$tmp/cache2"
 printf '#!/bin/sh\n[ "$1" = --version ] && { echo "fake c++ 1.0"; exit 0; }\necho "fake c++: internal error" >&2\nexit 1\n' > "$tmp/bad_cxx"
 chmod +x "$tmp/bad_cxx"
