@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sluice run --compile never|auto|always: x07 functions compiled into the build cache and called
-# in place of the interpreter. auto uses them only when the cache has them and never runs the
-# compiler; always compiles them when missing; never interprets. Every mode gives the same doc
+# in place of the interpreter. auto uses them only when the cache has them and never compiles;
+# always compiles them when missing; never interprets. Every mode gives the same doc
 # (and the same doc as a built executable); `input` is the run's own --input even when the
 # compiled functions come from the cache; a par_map mapper runs compiled on worker threads; a
 # plan with a native-module function stays interpreted under auto and is refused under always;
