@@ -66,6 +66,11 @@ CompiledFns use_compiled_fns(Plan& plan, const CompiledFnsOptions& options) {
     r.message = std::move(why);
     return r;
   };
+  // What fails from here on is the toolchain rather than the plan (sluice run's exit 5 under always).
+  const auto toolchain_failed = [&](std::string why) {
+    r.compiler_failed = true;
+    return not_compiled(std::move(why));
+  };
   std::string error;
   // No native modules: a function defined only in this process cannot be compiled in.
   const std::optional<X07Translation> t = translate_x07(plan, 0, error);
@@ -75,24 +80,18 @@ CompiledFns use_compiled_fns(Plan& plan, const CompiledFnsOptions& options) {
   if (!any) return r;
   const Toolchain tc = locate_toolchain(options.cxx);
   const std::optional<std::string> version = compiler_version(tc.cxx, error);
-  r.compiler_failed = true;  // from here on, what fails is the toolchain
-  if (!version) return not_compiled(error);
+  if (!version) return toolchain_failed(error);
   const SharedObjectSource source{"x07 compiled functions", shared_object_source(*t, plan.chain.size()), "",
                                   "x07_functions.so"};
   CachedSharedObject so;
-  if (!cached_shared_object(source, tc, *version, options.cache_dir, always, so, error)) return not_compiled(error);
+  if (!cached_shared_object(source, tc, *version, options.cache_dir, always, so, error)) return toolchain_failed(error);
   r.command = so.command;
-  r.compiler_failed = false;
   if (so.path.empty()) return r;  // auto, and not in the cache
   void* handle = open_shared_object(so.path, error);
-  if (handle == nullptr) {
-    r.compiler_failed = false;
-    return not_compiled(so.path + ": " + error);
-  }
+  if (handle == nullptr) return not_compiled(so.path + ": " + error);
   const auto entry = reinterpret_cast<CompiledFnsSymbol>(::dlsym(handle, kCompiledFnsSymbol));
   std::vector<UserFn> fns(plan.chain.size());
   const std::string_view input = keep_input(options.input);
-  r.compiler_failed = false;
   if (entry == nullptr || entry(fns.data(), fns.size(), reinterpret_cast<const std::uint8_t*>(input.data()), input.size()) != 1)
     return not_compiled(so.path + ": not the compiled functions of this plan");
   for (std::size_t i = 0; i < fns.size(); ++i)
