@@ -117,6 +117,7 @@ int cmd_merge(const Plan& plan, const std::vector<std::string>& docs, const Merg
     return kExitUsage;
   }
   std::vector<ResultDoc> decoded;
+  std::vector<std::vector<std::uint8_t>> raw;  // an ERR shard's doc is passed on byte for byte
   decoded.reserve(docs.size());
   for (const std::string& file : docs) {
     std::vector<std::uint8_t> bytes;
@@ -131,6 +132,7 @@ int cmd_merge(const Plan& plan, const std::vector<std::string>& docs, const Merg
       return kExitUsage;
     }
     decoded.push_back(std::move(*d));
+    raw.push_back(std::move(bytes));
   }
   RunOutcome merged;
   // The first ERR in shard order is the merged doc: the unsharded run would have stopped there
@@ -140,8 +142,7 @@ int cmd_merge(const Plan& plan, const std::vector<std::string>& docs, const Merg
     std::cerr << "sluice: merge: shard " << i << " of " << decoded.size() << " (" << docs[i] << ") ended ERR "
               << decoded[i].code << " " << decoded[i].message << "\n";
     merged.status = RunStatus::kErr;
-    merged.doc = encode_err_doc(decoded[i].code, decoded[i].message,
-                                ByteView(decoded[i].payload.data(), static_cast<std::uint32_t>(decoded[i].payload.size())));
+    merged.doc = std::move(raw[i]);
     return report_outcome(merged, options.emit);
   }
   // Counters are summed in 64 bits: a sum past u32 cannot be one doc (nor one run's counters).
