@@ -87,6 +87,7 @@ InputStream InputStream::over_fd_range(int fd, PagePool& pool, std::size_t max_p
     const std::uint64_t e = end < len ? end : len;
     s.base_ = static_cast<const std::uint8_t*>(s.map_) + b;
     s.end_ = static_cast<std::size_t>(e - b);
+    s.ranged_ = true;  // never refilled (eof_ is set); keeps unread_fd() at -1 for the slice
     return s;
   }
   s.ranged_ = true;
