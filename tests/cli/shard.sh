@@ -226,11 +226,15 @@ for i in range(4):
     docs.append(os.path.join(tmp, "e%d.doc" % i))
     with open(docs[-1], "wb") as f:
         f.write(r.stdout)
+# The x line starts in shard 1's quarter, the y line in shard 3's: both shards end ERR, 0 and 2 OK.
+states = [open(d, "rb").read()[0] for d in docs]
+if states != [1, 0, 1, 0]:
+    fail("strict shards: OK/ERR pattern %s, want [1, 0, 1, 0]" % states)
 m = run([sluice, "merge", "--pipe", strict, "--emit", "doc"] + docs, expect=(3,))
 if m.stdout != whole:
     fail("merged ERR doc differs from the unsharded run's")
-if b"shard 1 of 4" not in m.stderr and b"shard 0 of 4" not in m.stderr:
-    fail("merge did not name the ERR shard: %s" % m.stderr)
+if b"shard 1 of 4 (" + docs[1].encode() + b") ended ERR" not in m.stderr:
+    fail("merge did not name the first ERR shard: %s" % m.stderr)
 
 # --- merge's own errors ---
 with open(os.path.join(tmp, "junk.doc"), "wb") as f:
