@@ -173,7 +173,9 @@ std::string shard_refusal(const Plan& plan) {
     // take_v1 counts across the whole stream; a flushable stage (split_lines, deframe, json_canon,
     // a plugin) may keep bytes across items, which a shard cut would split differently.
     const bool unordered = id.find("unordered") != std::string_view::npos;
-    if (id == "std.stream.xf.take_v1" || s.spec->flushable || unordered)
+    // An ordered par_map is flushable only to drain the items in flight: item by item, in order.
+    const bool ordered_par_map = id.starts_with("std.stream.xf.par_map_stream_") && !unordered;
+    if (id == "std.stream.xf.take_v1" || (s.spec->flushable && !ordered_par_map) || unordered)
       return "stage " + std::to_string(i) + " (" + std::string(id) + ") " +
              (id == "std.stream.xf.take_v1" ? "counts items across the whole input"
               : unordered                    ? "emits items in an order that depends on timing"

@@ -12,10 +12,10 @@ sluice=${1:?sluice binary}; src=${2:?source dir}; build=${3:?build dir}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export SLUICE_CACHE_DIR="$build/build-cache"
-python3 - "$sluice" "$tmp" <<'PY'
+python3 - "$sluice" "$tmp" "$src" <<'PY'
 import concurrent.futures, json, os, random, struct, subprocess, sys
 
-sluice, tmp = sys.argv[1], sys.argv[2]
+sluice, tmp, src = sys.argv[1], sys.argv[2], sys.argv[3]
 rng = random.Random(18)
 NS = [1, 2, 3, 4, 7]
 
@@ -149,6 +149,31 @@ for first, sink, files in (("lines", "file", line_files()),):
         check([exe, "--no-fsync"], first, sink, p, fname, files[fname], [3, 7])
         checked += 1
 
+# An ordered par_map (item by item, in order) shards; an unordered one is refused.
+mod = os.path.join(src, "tests/cases/par_map/mappers.x07.json")
+def par_map_pipe(kind):
+    stage = ["std.stream.xf." + kind, ["max_inflight", 3], ["max_item_bytes", 100000],
+             ["ctx", ["std.stream.expr_v1", ["bytes.lit", "<"]]], ["mapper_defasync", ["std.stream.fn_v1", "par_map.mappers.tag"]]]
+    c = cfg() + ([["allow_nondet_v1", 1]] if "unordered" in kind else [])
+    return ["std.stream.pipe_v1", c, ["std.stream.src.fs_open_read_v1", ["std.stream.expr_v1", ["bytes.lit", "in.bin"]]],
+            ["std.stream.chain_v1", FIRST["lines"], stage], ["std.stream.sink.u32frames_v1", ["std.stream.sink.collect_bytes_v1"]]]
+pm = os.path.join(tmp, "par_map.json")
+with open(pm, "w") as f:
+    json.dump(par_map_pipe("par_map_stream_v1"), f)
+data = line_files()["no_trailing"]
+with open(os.path.join(tmp, "in.bin"), "wb") as f:
+    f.write(data)
+whole = as_json(run([sluice, "run", pm, "--module", mod, "--root", tmp, "--emit", "json"], expect=(0,)).stdout)
+pdocs = []
+for i in range(3):
+    r = run([sluice, "run", pm, "--module", mod, "--root", tmp, "--emit", "doc", "--shard", "%d/3" % i], expect=(0,))
+    pdocs.append(os.path.join(tmp, "pm-%d.doc" % i))
+    with open(pdocs[-1], "wb") as f:
+        f.write(r.stdout)
+if as_json(run([sluice, "merge", "--pipe", pm, "--module", mod, "--emit", "json"] + pdocs).stdout) != whole:
+    fail("ordered par_map: merged != unsharded")
+checked += 1
+
 # --- refusals: exit 2 and a message that says why ---
 def refused(cmd, words):
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -187,6 +212,10 @@ refused([sluice, "run", write_pipe("bytes_src", [FIRST["lines"]], SINKS["collect
                                    ["std.stream.src.bytes_v1", ["std.stream.expr_v1", ["bytes.lit", "a\nb\n"]]]),
          "--shard", "0/2"], ["only std.stream.src.fs_open_read_v1"])
 refused([sluice, "merge", "--pipe", hash_pipe, os.path.join(tmp, "shard-0.doc")], ["not mergeable"])
+upm = os.path.join(tmp, "par_map_unordered.json")
+with open(upm, "w") as f:
+    json.dump(par_map_pipe("par_map_stream_unordered_v1"), f)
+refused([sluice, "run", upm, "--module", mod, "--root", tmp, "--shard", "0/2"], ["par_map_stream_unordered_v1", "order"])
 
 # --- --shard auto: Slurm array variables, a Kubernetes completion index with --shards ---
 lines_pipe = pipe("lines", "collect", "auto-lines")
