@@ -452,7 +452,7 @@ int main(int argc, char** argv) {
                     "build cache (default: $SLUICE_CACHE_DIR, $XDG_CACHE_HOME/sluice or ~/.cache/sluice)");
   build->add_flag("--no-cache", build_no_cache, "compile even when the cache has this build");
   build->add_flag("-v,--verbose", build_verbose, "say whether the cache was used and show the compile command");
-  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload, --progress and --par-threads like `sluice run`,\n"
+  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload, --progress, --par-threads and --shard like `sluice run`,\n"
                 "and exits 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 stdout write failed.\n"
                 "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
                 "5 when compiling fails (no file is left at the output path).");
