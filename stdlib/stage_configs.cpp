@@ -184,12 +184,15 @@ std::string shard_refusal(const Plan& plan) {
   }
   const std::string_view sink = plan.sink.spec->id;
   if (sink != "std.stream.sink.collect_bytes_v1" && sink != "std.stream.sink.null_v1" &&
-      sink != "std.stream.sink.world_fs_write_file_v1" && sink != "std.stream.sink.world_fs_write_stream_v1")
+      sink != "std.stream.sink.world_fs_write_file_v1" && sink != "std.stream.sink.world_fs_write_stream_v1" &&
+      sink != "sluice.stream.sink.hash_poly61_v1")
     return "the sink " + std::string(sink) + " is not mergeable" +
            (sink.find("hash_fnv1a32") != std::string_view::npos
-                ? " (FNV-1a of the whole output cannot be computed from the shards' hashes)"
+                ? " (FNV-1a of the whole output cannot be computed from the shards' hashes; "
+                  "sluice.stream.sink.hash_poly61_v1 can)"
                 : "") +
-           "; mergeable sinks: collect_bytes_v1, null_v1, world_fs_write_file_v1, world_fs_write_stream_v1";
+           "; mergeable sinks: collect_bytes_v1, null_v1, world_fs_write_file_v1, world_fs_write_stream_v1, "
+           "sluice.stream.sink.hash_poly61_v1";
   return {};
 }
 

@@ -11,6 +11,7 @@
 #include "runtime/atomic_file.hpp"
 #include "runtime/result_doc.hpp"
 #include "runtime/shard.hpp"
+#include "stdlib/sink/hash_poly61.hpp"
 #include "stdlib/stage_configs.hpp"
 
 namespace sluice {
@@ -160,6 +161,29 @@ int cmd_merge(const Plan& plan, const std::vector<std::string>& docs, const Merg
       std::cerr << "sluice: merge: a summed counter (" << s << ") does not fit the doc's u32\n";
       return kExitUsage;
     }
+  // hash_poly61: h(A then C) = h(A) * B^|C| + h(C), over the shards in order (hash_poly61.hpp).
+  if (plan.sink.spec->id == std::string_view("sluice.stream.sink.hash_poly61_v1")) {
+    std::uint64_t h = 0, n = 0;
+    for (std::size_t i = 0; i < decoded.size(); ++i) {
+      const std::vector<std::uint8_t>& p = decoded[i].payload;
+      if (p.size() != 16) {
+        std::cerr << "sluice: merge: " << docs[i] << ": a hash_poly61_v1 payload is 16 bytes, this one " << p.size() << "\n";
+        return kExitUsage;
+      }
+      std::uint64_t hi = 0, ni = 0;
+      for (int k = 7; k >= 0; --k) {
+        hi = hi << 8 | p[k];
+        ni = ni << 8 | p[8 + k];
+      }
+      h = poly61_concat(h, hi, ni);
+      n += ni;
+    }
+    payload.assign(16, 0);
+    for (int k = 0; k < 8; ++k) {
+      payload[k] = static_cast<std::uint8_t>(h >> (8 * k));
+      payload[8 + k] = static_cast<std::uint8_t>(n >> (8 * k));
+    }
+  }
   if (payload.size() > UINT32_MAX) {
     std::cerr << "sluice: merge: the joined payload (" << payload.size() << " bytes) does not fit a doc\n";
     return kExitUsage;

@@ -100,9 +100,10 @@ std::int64_t frame_boundary(Window& w, std::uint64_t size, std::uint64_t cut, st
   return static_cast<std::int64_t>(off > size ? size : off);
 }
 
-// I*size/N without overflow for any 64-bit size.
+// floor(I*size/N) without overflow for any 64-bit size: size = q*N + r, so it is q*I + r*I/N, and
+// r*I < N*N <= 10^12.
 std::uint64_t nominal_cut(std::uint64_t size, std::uint32_t i, std::uint32_t n) {
-  return static_cast<std::uint64_t>((static_cast<unsigned __int128>(size) * i) / n);
+  return (size / n) * i + (size % n) * i / n;
 }
 
 }  // namespace

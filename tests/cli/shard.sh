@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export SLUICE_CACHE_DIR="$build/build-cache"
 python3 - "$sluice" "$tmp" "$src" <<'PY'
-import concurrent.futures, json, os, random, struct, subprocess, sys
+import base64, concurrent.futures, json, os, random, struct, subprocess, sys
 
 sluice, tmp, src = sys.argv[1], sys.argv[2], sys.argv[3]
 rng = random.Random(18)
@@ -34,6 +34,7 @@ SINKS = {
     "file": ["std.stream.sink.world_fs_write_file_v1", ["std.stream.expr_v1", ["bytes.lit", "out/o.bin"]]],
     "stream": ["std.stream.sink.world_fs_write_stream_v1", ["std.stream.expr_v1", ["bytes.lit", "out/s.bin"]],
                ["std.stream.expr_v1", ["bytes.lit", ""]], ["buf_cap_bytes", 16], ["flush_min_bytes", 8]],
+    "poly61": ["sluice.stream.sink.hash_poly61_v1"],
 }
 OUT = {"file": "out/o.bin", "stream": "out/s.bin"}
 FIRST = {
@@ -133,7 +134,7 @@ for first, files in (("lines", line_files()), ("frames", frame_files())):
         p = pipe(first, sink, first + "-" + sink)
         # Every file for the sinks with a payload or a file to join; two for the others (their
         # counters are summed the same way), to keep the test short.
-        names = list(files) if sink in ("collect", "file") else list(files)[-2:]
+        names = list(files) if sink in ("collect", "file", "poly61") else list(files)[-2:]
         for fname in names:
             check([sluice, "run", p, "--no-fsync"], first, sink, p, fname, files[fname], NS)
             checked += 1
@@ -148,6 +149,19 @@ for first, sink, files in (("lines", "file", line_files()),):
     for fname in list(files)[1:]:
         check([exe, "--no-fsync"], first, sink, p, fname, files[fname], [3, 7])
         checked += 1
+
+# hash_poly61_v1's payload, computed here from its definition over the bytes collect_bytes sees:
+# h = h * B + b + 1 mod 2^61 - 1 over every byte, then h and the length as u64 LE.
+P61, B61 = (1 << 61) - 1, 0x1d2f3a5b7c9e0f13 % ((1 << 61) - 1)
+with open(os.path.join(tmp, "in.bin"), "wb") as f:
+    f.write(line_files()["no_trailing"])
+delivered = base64.b64decode(json.loads(run([sluice, "run", pipe("lines", "collect", "p61-c"), "--root", tmp, "--emit", "json"]).stdout)["payload"])
+h = 0
+for b in delivered:
+    h = (h * B61 + b + 1) % P61
+got = run([sluice, "run", pipe("lines", "poly61", "p61-h"), "--root", tmp, "--emit", "payload"]).stdout
+if got != struct.pack("<QQ", h, len(delivered)):
+    fail("hash_poly61_v1: payload %s, the definition gives %s" % (got.hex(), struct.pack("<QQ", h, len(delivered)).hex()))
 
 # An ordered par_map (item by item, in order) shards; an unordered one is refused.
 mod = os.path.join(src, "tests/cases/par_map/mappers.x07.json")
