@@ -6,6 +6,7 @@
 #include "compiler/emit_x07.hpp"
 #include "compiler/plan_print.hpp"
 #include "runtime/plan_hash.hpp"
+#include "stdlib/stage_configs.hpp"
 
 namespace sluice {
 namespace {
@@ -182,7 +183,7 @@ std::optional<std::string> emit_cpp(const Plan& plan, const EmitOptions& options
   out += "\n";
   out += run_function(!x07->code.empty());
   out += "\nconst sluice::ExeInfo kInfo{" + cpp_literal(chain) + ", " + cpp_literal(world_name(plan.world)) + ", " +
-         cpp_literal("xxh64:" + hash) + ", " + cpp_literal(SLUICE_VERSION) + ", " + cpp_literal(plan.input_digest) + "};\n";
+         cpp_literal("xxh64:" + hash) + ", " + cpp_literal(SLUICE_VERSION) + ", " + cpp_literal(plan.input_digest) + ", " + cpp_literal(shard_refusal(plan)) + "};\n";
   out += "\n}  // namespace\n\nint main(int argc, char** argv) { return sluice::exe_main(argc, argv, kInfo, &run); }\n";
   return out;
 }

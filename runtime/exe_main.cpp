@@ -21,6 +21,7 @@
 #include "runtime/profile.hpp"
 #include "runtime/progress.hpp"
 #include "runtime/run_report.hpp"
+#include "runtime/shard.hpp"
 #include "runtime/sigpipe.hpp"
 
 namespace sluice {
@@ -32,7 +33,7 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "\n"
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
       "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]\n"
-      "          [--par-threads N] [--profile]\n"
+      "          [--par-threads N] [--profile] [--shard I/N|auto [--shards N]]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
       "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
@@ -50,6 +51,11 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "                    more than its max_inflight); an ordered par_map gives the same doc for any N\n"
       "  --profile         per-stage items and bytes in and out, copied bytes and (sampled) time: a table\n"
       "                    on stderr after the report, and a \"profile\" member in --emit json\n"
+      "  --shard I/N|auto  run shard I (from 0) of N of the input file: a byte range aligned to the first\n"
+      "                    stage's lines or frames; fs file sinks write PATH.part-I-of-N; `sluice merge`\n"
+      "                    joins the docs. auto: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or\n"
+      "                    JOB_COMPLETION_INDEX with --shards N (docs/scale-out.md)\n"
+      "  --shards N        with --shard auto in a Kubernetes Indexed Job: N, the Job's completions\n"
       "\n"
       "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 the result could not be\n"
       "written to stdout (e.g. the reader of a pipe went away).\n",
@@ -97,6 +103,8 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
   std::string input;
   ProgressMode progress_mode = ProgressMode::kAuto;
   bool profiled = false;
+  std::string shard_text;
+  std::uint32_t shards = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--help" || a == "-h") {
@@ -143,6 +151,12 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
     } else if (a == "--progress") {
       if (!parse_progress_mode(v, progress_mode))
         return usage(argv0, "--progress: expected never, auto or always, got " + std::string(v));
+    } else if (a == "--shard") {
+      shard_text = std::string(v);
+    } else if (a == "--shards") {
+      const std::optional<std::uint64_t> n = parse_count(v, 1, kMaxShards);
+      if (!n) return usage(argv0, "--shards: expected 1.." + std::to_string(kMaxShards) + ", got " + std::string(v));
+      shards = static_cast<std::uint32_t>(*n);
     } else if (a == "--read-mode") {
       if (v == "read") env.read_mode = ReadMode::kRead;
       else if (v == "mmap") env.read_mode = ReadMode::kMmap;
@@ -150,6 +164,14 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
     } else {
       return usage(argv0, "unknown option: " + std::string(a));
     }
+  }
+  if (!shard_text.empty() || shards != 0) {
+    std::string why;
+    const std::optional<ShardSpec> shard = resolve_shard(shard_text, shards, why);
+    if (!shard) return usage(argv0, why);
+    if (info.shard_refusal != nullptr && info.shard_refusal[0] != '\0')
+      return usage(argv0, std::string("--shard: cannot shard this pipe: ") + info.shard_refusal);
+    env.shard = *shard;
   }
   if (info.input_digest[0] != '\0' && xxh64_hex(input) != info.input_digest)
     return usage(argv0, std::string("this pipeline's values were computed at build time from a different input ") +

@@ -18,6 +18,8 @@ struct ExeInfo {
   // xxh64 of the input the plan's values were computed from when they read `input`, else "":
   // the executable then refuses a different --input (those values would be wrong for it).
   const char* input_digest;
+  // Why this pipe cannot run under --shard (stdlib shard_refusal, computed at build time), or "".
+  const char* shard_refusal;
 };
 
 // `input` is the program input (--input FILE, empty by default) that x07 functions read.

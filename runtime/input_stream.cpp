@@ -26,6 +26,9 @@ InputStream& InputStream::operator=(InputStream&& other) noexcept {
   errno_ = std::exchange(other.errno_, 0);
   consumed_ = std::exchange(other.consumed_, 0);
   copied_ = std::exchange(other.copied_, 0);
+  ranged_ = std::exchange(other.ranged_, false);
+  read_off_ = std::exchange(other.read_off_, 0);
+  read_end_ = std::exchange(other.read_end_, 0);
   return *this;
 }
 
@@ -73,6 +76,27 @@ InputStream InputStream::over_fd(int fd, PagePool& pool, std::size_t max_pull, R
   return s;
 }
 
+InputStream InputStream::over_fd_range(int fd, PagePool& pool, std::size_t max_pull, ReadMode mode, std::uint64_t begin,
+                                       std::uint64_t end) {
+  if (end < begin) end = begin;
+  InputStream s = over_fd(fd, pool, max_pull, mode);
+  if (s.map_ != nullptr) {
+    // The mapping is of the whole file (munmap needs its start and length); the view is the slice.
+    const std::uint64_t len = s.map_len_;
+    const std::uint64_t b = begin < len ? begin : len;
+    const std::uint64_t e = end < len ? end : len;
+    s.base_ = static_cast<const std::uint8_t*>(s.map_) + b;
+    s.end_ = static_cast<std::size_t>(e - b);
+    s.ranged_ = true;  // never refilled (eof_ is set); keeps unread_fd() at -1 for the slice
+    return s;
+  }
+  s.ranged_ = true;
+  s.read_off_ = begin;
+  s.read_end_ = end;
+  s.eof_ = begin == end;
+  return s;
+}
+
 ByteView InputStream::peek() const {
   const std::size_t avail = end_ - cur_;
   return {base_ + cur_, static_cast<std::uint32_t>(avail > UINT32_MAX ? UINT32_MAX : avail)};
@@ -106,7 +130,14 @@ void InputStream::refill(std::size_t n) {
       end_ = tail;
       cur_ = 0;
     }
-    const ssize_t r = ::read(fd_, buf + end_, cap - end_);
+    std::size_t room = cap - end_;
+    if (ranged_ && read_end_ - read_off_ < room) room = static_cast<std::size_t>(read_end_ - read_off_);
+    if (ranged_ && room == 0) {
+      eof_ = true;
+      break;
+    }
+    const ssize_t r = ranged_ ? ::pread(fd_, buf + end_, room, static_cast<off_t>(read_off_)) : ::read(fd_, buf + end_, room);
+    if (ranged_ && r > 0) read_off_ += static_cast<std::uint64_t>(r);
     if (r > 0) {
       end_ += static_cast<std::size_t>(r);
     } else if (r == 0) {

@@ -30,6 +30,10 @@ class InputStream {
   // Takes ownership of `fd`. `max_pull` is the largest n the reader will ask pull() for; the
   // buffer is a pool page, or a jumbo page when max_pull exceeds the page size.
   static InputStream over_fd(int fd, PagePool& pool, std::size_t max_pull, ReadMode mode);
+  // The bytes [begin, end) of the regular file `fd` (a --shard slice), read with pread(2) from
+  // those offsets or viewed in a mapping of the whole file; the stream ends at `end`.
+  static InputStream over_fd_range(int fd, PagePool& pool, std::size_t max_pull, ReadMode mode, std::uint64_t begin,
+                                   std::uint64_t end);
 
   // Makes at least n contiguous bytes available at the cursor and returns every byte buffered
   // from there: size >= n, or less only when the input ended (or failed) first. Bytes that must
@@ -47,7 +51,7 @@ class InputStream {
   // For copy offload: the descriptor read from, while nothing has been pulled from it yet
   // (-1 otherwise, and for a memory stream). The stream never depends on the descriptor's file
   // offset after a copy that used explicit offsets.
-  [[nodiscard]] int unread_fd() const { return (consumed_ == 0 && cur_ == 0 && (map_ != nullptr || end_ == 0)) ? fd_ : -1; }
+  [[nodiscard]] int unread_fd() const { return (!ranged_ && consumed_ == 0 && cur_ == 0 && (map_ != nullptr || end_ == 0)) ? fd_ : -1; }
   // A mapped file ends at its mapped length, whatever happens to the file later.
   [[nodiscard]] bool mapped() const { return map_ != nullptr; }
   [[nodiscard]] std::uint64_t mapped_bytes() const { return map_len_; }
@@ -68,6 +72,9 @@ class InputStream {
   int errno_ = 0;
   std::uint64_t consumed_ = 0;
   std::uint64_t copied_ = 0;
+  bool ranged_ = false;          // over_fd_range in read(2) mode: pread from read_off_ up to read_end_
+  std::uint64_t read_off_ = 0;
+  std::uint64_t read_end_ = 0;
 };
 
 }  // namespace sluice

@@ -4,6 +4,7 @@
 
 #include "runtime/fs_sandbox.hpp"
 #include "runtime/input_stream.hpp"
+#include "runtime/shard.hpp"
 
 namespace sluice {
 
@@ -28,6 +29,9 @@ struct RunEnv {
   // The per-stage profile (runtime/profile.hpp, --profile), owned by the host; null: none, and
   // then the run inserts no taps and times nothing.
   RunProfile* profile = nullptr;
+  // --shard I/N (docs/scale-out.md): an fs_open_read_v1 source reads its slice of the file and fs
+  // file sinks write PATH.part-I-of-N. Not active (count 0) by default.
+  ShardSpec shard;
 };
 
 }  // namespace sluice

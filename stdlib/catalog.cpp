@@ -3,6 +3,7 @@
 #include <array>
 
 #include "runtime/stage.hpp"
+#include "stdlib/sink/hash_poly61.hpp"
 #include "stdlib/sink/sink_entry.hpp"
 #include "stdlib/stage_configs.hpp"
 
@@ -284,6 +285,14 @@ constexpr StageSpec kSinkNull{.id = "std.stream.sink.null_v1",
     .cpp_type = "sluice::NullSink",
     .cpp_config = "sluice::null_sink_config",
     .build_sink = build_sink<NullSink, null_sink_config>};
+constexpr StageSpec kSinkHashPoly61{.id = "sluice.stream.sink.hash_poly61_v1",
+                                    .kind = StageKind::kSink,
+                                    .fields = kSinkFields,
+                                    .summary = "sluice only: a polynomial hash mod 2^61-1 of every delivered byte that sharded runs merge (16-byte payload: hash, length, u64 LE)",
+    .cpp_header = "stdlib/sink/hash_poly61.hpp",
+    .cpp_type = "sluice::HashPoly61",
+    .cpp_config = "sluice::hash_poly61_config",
+    .build_sink = build_sink<HashPoly61, hash_poly61_config>};
 constexpr StageSpec kSinkU32Frames{.id = "std.stream.sink.u32frames_v1",
                                    .kind = StageKind::kSink,
                                    .fields = kSinkFields,
@@ -333,11 +342,11 @@ constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_s
     .cpp_config = "sluice::write_stream_config",
     .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 
-constexpr std::array<const StageSpec*, 23> kAll{
+constexpr std::array<const StageSpec*, 24> kAll{
     &kSrcBytes,      &kSrcFsOpenRead, &kXfTake,        &kXfSplitLines,    &kXfFrame,
     &kXfDeframe,     &kXfJsonCanon,   &kXfMapBytes,    &kXfFilter,        &kXfMapInPlace,
     &kXfRequireBrand, &kXfPlugin,   &kXfParMap,      &kXfParMapResult,  &kXfParMapUnordered,
-    &kXfParMapUnorderedResult,      &kSinkCollect,   &kSinkHash,        &kSinkNull,
+    &kXfParMapUnorderedResult,      &kSinkCollect,   &kSinkHash,        &kSinkNull,  &kSinkHashPoly61,
     &kSinkU32Frames, &kSinkWriteFile, &kSinkWriteStream, &kSinkWriteStreamHash,
 };
 

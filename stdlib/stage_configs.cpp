@@ -25,6 +25,15 @@ FsOpenReadConfig fs_open_read_config(const Plan& plan) {
   cfg.chunk_max_bytes = u32(plan.cfg.chunk_max_bytes);
   cfg.bufread_cap_bytes = u32(plan.cfg.bufread_cap_bytes);
   cfg.max_steps = u32(plan.cfg.max_steps);
+  if (!plan.chain.empty()) {
+    const std::string_view first = plan.chain.front().spec->id;
+    if (first == "std.stream.xf.split_lines_v1") {
+      cfg.shard_align = ShardAlign::kLines;
+      cfg.shard_delim = static_cast<std::uint8_t>(plan.chain.front().int_arg("delim"));
+    } else if (first == "std.stream.xf.deframe_u32le_v1") {
+      cfg.shard_align = ShardAlign::kFrames;
+    }
+  }
   return cfg;
 }
 
@@ -144,6 +153,47 @@ RunEnv env_for(const Plan& plan, const RunEnv& host) {
   RunEnv env = host;
   env.fs_root.sandboxed = world_sandboxes_paths(plan.world);
   return env;
+}
+
+std::string shard_refusal(const Plan& plan) {
+  const std::string_view src = plan.source.spec->id;
+  if (src != "std.stream.src.fs_open_read_v1")
+    return "the source is " + std::string(src) + "; only std.stream.src.fs_open_read_v1 reads a slice of its input";
+  if (plan.chain.empty())
+    return "the chain is empty; the first stage must be std.stream.xf.split_lines_v1 or std.stream.xf.deframe_u32le_v1 "
+           "(their item boundaries are where a shard may start)";
+  const std::string_view first = plan.chain.front().spec->id;
+  if (first != "std.stream.xf.split_lines_v1" && first != "std.stream.xf.deframe_u32le_v1")
+    return "the first stage is " + std::string(first) +
+           "; it must be std.stream.xf.split_lines_v1 or std.stream.xf.deframe_u32le_v1 (their item boundaries are where "
+           "a shard may start)";
+  for (std::size_t i = 1; i < plan.chain.size(); ++i) {
+    const PlanStage& s = plan.chain[i];
+    const std::string_view id = s.spec->id;
+    // take_v1 counts across the whole stream; a flushable stage (split_lines, deframe, json_canon,
+    // a plugin) may keep bytes across items, which a shard cut would split differently.
+    const bool unordered = id.find("unordered") != std::string_view::npos;
+    // An ordered par_map is flushable only to drain the items in flight: item by item, in order.
+    const bool ordered_par_map = id.starts_with("std.stream.xf.par_map_stream_") && !unordered;
+    if (id == "std.stream.xf.take_v1" || (s.spec->flushable && !ordered_par_map) || unordered)
+      return "stage " + std::to_string(i) + " (" + std::string(id) + ") " +
+             (id == "std.stream.xf.take_v1" ? "counts items across the whole input"
+              : unordered                    ? "emits items in an order that depends on timing"
+                                             : "may keep state across items") +
+             ", so the shards' docs would not merge into the unsharded run's";
+  }
+  const std::string_view sink = plan.sink.spec->id;
+  if (sink != "std.stream.sink.collect_bytes_v1" && sink != "std.stream.sink.null_v1" &&
+      sink != "std.stream.sink.world_fs_write_file_v1" && sink != "std.stream.sink.world_fs_write_stream_v1" &&
+      sink != "sluice.stream.sink.hash_poly61_v1")
+    return "the sink " + std::string(sink) + " is not mergeable" +
+           (sink.find("hash_fnv1a32") != std::string_view::npos
+                ? " (FNV-1a of the whole output cannot be computed from the shards' hashes; "
+                  "sluice.stream.sink.hash_poly61_v1 can)"
+                : "") +
+           "; mergeable sinks: collect_bytes_v1, null_v1, world_fs_write_file_v1, world_fs_write_stream_v1, "
+           "sluice.stream.sink.hash_poly61_v1";
+  return {};
 }
 
 std::vector<ProfilePart> profile_parts_of(const Plan& plan) {

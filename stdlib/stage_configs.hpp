@@ -57,6 +57,12 @@ Budgets budgets_of(const Plan& plan);
 DocOptions doc_options_of(const Plan& plan);
 // The host's environment with the plan's world applied (paths confined unless run-os).
 RunEnv env_for(const Plan& plan, const RunEnv& host);
+// Why `plan` cannot run as one shard of a job array whose docs `sluice merge` joins into the
+// unsharded run's doc (docs/scale-out.md), or "" when it can: the source must be fs_open_read_v1,
+// the first stage split_lines_v1 or deframe_u32le_v1 (items with findable boundaries), the later
+// stages per-item (no take_v1, no stage that keeps state across items), the sink mergeable
+// (collect_bytes_v1, null_v1, world_fs_write_file_v1, world_fs_write_stream_v1).
+std::string shard_refusal(const Plan& plan);
 // The parts a --profile report names: the source, each chain stage (a plugin with its plugin
 // id), the sink.
 std::vector<ProfilePart> profile_parts_of(const Plan& plan);

@@ -18,6 +18,7 @@
 #include "compiler/compiled_fns.hpp"
 #include "compiler/cli/fmt_command.hpp"
 #include "compiler/cli/graph_command.hpp"
+#include "compiler/cli/merge_command.hpp"
 #include "compiler/cli/test_command.hpp"
 #include "compiler/diagnostics.hpp"
 #include "compiler/diagnostics_ci.hpp"
@@ -32,6 +33,8 @@
 #include "runtime/progress.hpp"
 #include "runtime/result_doc.hpp"
 #include "runtime/run_report.hpp"
+#include "runtime/shard.hpp"
+#include "stdlib/stage_configs.hpp"
 #include "runtime/sigpipe.hpp"
 
 namespace {
@@ -222,10 +225,27 @@ int compile_functions_for_run(Plan& plan, const RunCompileFlags& flags) {
 
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
             std::uint32_t page_size, const std::string& read_mode, bool no_fsync, bool no_copy_offload,
-            const std::string& progress, bool profile, const RunCompileFlags& compile) {
+            const std::string& progress, bool profile, const RunCompileFlags& compile, const std::string& shard_text,
+            std::uint32_t shards) {
+  ShardSpec shard;
+  if (!shard_text.empty() || shards != 0) {
+    std::string why;
+    const std::optional<ShardSpec> s = resolve_shard(shard_text, shards, why);
+    if (!s) {
+      std::cerr << "sluice: " << why << "\n";
+      return kExitUsage;
+    }
+    shard = *s;
+  }
   int status = kExitOk;
   std::optional<Plan> plan = compile_for_command(file, world_id, status);
   if (!plan) return status;
+  if (shard.active()) {
+    if (const std::string why = shard_refusal(*plan); !why.empty()) {
+      std::cerr << "sluice: --shard: cannot shard this pipe: " << why << "\n";
+      return kExitUsage;
+    }
+  }
   if (const int s = compile_functions_for_run(*plan, compile); s != kExitOk) return s;
 
   RunOptions opts;
@@ -234,6 +254,7 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   opts.env.fsync_outputs = !no_fsync;
   opts.env.copy_offload = !no_copy_offload;
   opts.env.par_threads = g_par_threads;
+  opts.env.shard = shard;
   opts.page_size = page_size;
   ProgressMode progress_mode = ProgressMode::kAuto;
   parse_progress_mode(progress, progress_mode);  // CLI11 has already checked the value
@@ -367,8 +388,37 @@ int main(int argc, char** argv) {
                   "worker threads of a par_map stage (default: as many as cores, never more than its max_inflight); "
                   "an ordered par_map gives the same doc for every value")
       ->check(CLI::Range(1u, 256u));
+  std::string run_shard;
+  std::uint32_t run_shards = 0;
+  run->add_option("--shard", run_shard,
+                  "I/N: run shard I (from 0) of N of the input file (docs/scale-out.md): a byte range aligned to the first "
+                  "stage's lines or frames; fs file sinks write PATH.part-I-of-N; `sluice merge` joins the docs. auto: from "
+                  "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards N");
+  run->add_option("--shards", run_shards, "with --shard auto under a Kubernetes Indexed Job: N, the Job's completions")
+      ->check(CLI::Range(1u, kMaxShards));
   run->footer("Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error, 4 runtime trap,\n"
               "6 the result could not be written to stdout (e.g. the reader of a pipe went away).");
+
+  std::vector<std::string> merge_docs;
+  std::string merge_pipe, merge_world = "run-os-sandboxed", merge_root = ".", merge_emit = "summary";
+  MergeOptions merge_opts;
+  bool merge_no_fsync = false;
+  auto* merge = app.add_subcommand("merge", "Join the docs of a --shard run's N shards (in shard order) into the doc the unsharded run gives (docs/scale-out.md)");
+  merge->add_option("DOC", merge_docs, "shard doc files written with --emit doc, shard 0 first")->required()->check(CLI::ExistingFile);
+  merge->add_option("--pipe", merge_pipe, "the pipe descriptor the shards ran (its sink says how payloads and files merge)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  add_compile_inputs(*merge);
+  merge->add_option("--world", merge_world, world_help + "; as the shards ran (it decides the fs sandbox)");
+  merge->add_option("--root", merge_root, "directory the fs sink's path is relative to, as for run (default: .)")->check(CLI::ExistingDirectory);
+  merge->add_option("--emit", merge_emit, "doc, payload, summary (default) or json, as for run")
+      ->check(CLI::IsMember({"doc", "payload", "summary", "json"}));
+  merge->add_flag("--no-fsync", merge_no_fsync, "do not fsync the joined file and its directory before OK");
+  merge->add_flag("--keep-parts", merge_opts.keep_parts, "leave PATH.part-I-of-N after joining them into PATH");
+  merge->footer("Counters are summed, payloads concatenated, an fs file sink's PATH.part-I-of-N joined atomically into PATH;\n"
+                "the first ERR shard (named on stderr) makes the merged doc.\n"
+                "Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error (not a doc, a part missing, a pipe that\n"
+                "cannot be sharded), 4 the parts could not be joined, 6 the result could not be written to stdout.");
 
   std::string plan_file, plan_world = "run-os-sandboxed", plan_format = "text";
   auto* plan = app.add_subcommand("plan", "Print the elaborated plan: cfg, source, each stage with its resolved arguments and brands, sink");
@@ -402,7 +452,7 @@ int main(int argc, char** argv) {
                     "build cache (default: $SLUICE_CACHE_DIR, $XDG_CACHE_HOME/sluice or ~/.cache/sluice)");
   build->add_flag("--no-cache", build_no_cache, "compile even when the cache has this build");
   build->add_flag("-v,--verbose", build_verbose, "say whether the cache was used and show the compile command");
-  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload, --progress and --par-threads like `sluice run`,\n"
+  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload, --progress, --par-threads and --shard like `sluice run`,\n"
                 "and exits 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 stdout write failed.\n"
                 "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
                 "5 when compiling fails (no file is left at the output path).");
@@ -505,8 +555,19 @@ int main(int argc, char** argv) {
     if (*arch_check_cmd) return run_arch_check();
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload,
-                                 run_progress, run_profile, run_compile);
+                                 run_progress, run_profile, run_compile, run_shard, run_shards);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
+    if (*merge) {
+      int status = kExitOk;
+      const std::optional<Plan> p = compile_for_command(merge_pipe, merge_world, status);
+      if (!p) return status;
+      parse_emit_mode(merge_emit, merge_opts.emit);  // CLI11 has already checked the value
+      RunEnv host;
+      host.fs_root.dir = merge_root;
+      merge_opts.root = env_for(*p, host).fs_root;
+      merge_opts.fsync = !merge_no_fsync;
+      return cmd_merge(*p, merge_docs, merge_opts);
+    }
     if (*emit) return cmd_emit_cpp(emit_file, emit_world, emit_output);
     if (*build) {
       build_opts.use_cache = !build_no_cache;

@@ -24,8 +24,10 @@ class WorldFsWriteFile {
  public:
   WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, FsRoot root, bool fsync = true, bool copy_offload = true)
       : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), fsync_(fsync), copy_offload_(copy_offload) {}
+  // Under --shard the file is PATH.part-I-of-N; `sluice merge` joins the parts into PATH.
   WorldFsWriteFile(RunContext& ctx, WriteFileConfig cfg, const RunEnv& env)
-      : WorldFsWriteFile(ctx, std::move(cfg), env.fs_root, env.fsync_outputs, env.copy_offload) {}
+      : WorldFsWriteFile(ctx, WriteFileConfig{cfg.path + shard_part_suffix(env.shard)}, env.fs_root, env.fsync_outputs,
+                         env.copy_offload) {}
 
   Flow open();
   Flow consume(ByteView v);

@@ -29,8 +29,9 @@ class WorldFsWriteStream {
  public:
   WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, FsRoot root, bool fsync = true)
       : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), fsync_(fsync) {}
+  // Under --shard the file is PATH.part-I-of-N; `sluice merge` joins the parts into PATH.
   WorldFsWriteStream(RunContext& ctx, WriteStreamConfig cfg, const RunEnv& env)
-      : WorldFsWriteStream(ctx, std::move(cfg), env.fs_root, env.fsync_outputs) {}
+      : WorldFsWriteStream(ctx, with_part_suffix(std::move(cfg), env), env.fs_root, env.fsync_outputs) {}
 
   Flow open();
   Flow consume(ByteView v);
@@ -38,6 +39,10 @@ class WorldFsWriteStream {
   [[nodiscard]] ByteView payload() const { return cfg_.hash ? ByteView(hash_out_, 4) : ByteView(); }
 
  private:
+  static WriteStreamConfig with_part_suffix(WriteStreamConfig cfg, const RunEnv& env) {
+    cfg.path += shard_part_suffix(env.shard);
+    return cfg;
+  }
   Flow physical_write(ByteView direct);
   Flow fail_io(ErrId id, std::uint32_t ec, const char* what, int err_no);
 

@@ -1,6 +1,7 @@
 #include "stdlib/src/fs_open_read.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -15,11 +16,31 @@ Flow FsOpenReadSource::open() {
                                                                 : TrapId::kFsOpenFailed;
     return ctx_->trap(id, "'" + cfg_.path + "': " + describe(opened.error, opened.err_no));
   }
-  stream_ = InputStream::over_fd(opened.fd, ctx_->pool(), cfg_.chunk_max_bytes, mode_);
+  if (!shard_.active()) {
+    stream_ = InputStream::over_fd(opened.fd, ctx_->pool(), cfg_.chunk_max_bytes, mode_);
+    return Flow::kContinue;
+  }
+  // A slice needs a size and item boundaries that stay put: a regular file (hosts refuse --shard
+  // for pipes whose first stage has no boundaries, before running; kNone here is a host's bug).
+  struct stat st {};
+  if (::fstat(opened.fd, &st) != 0 || !S_ISREG(st.st_mode) || cfg_.shard_align == ShardAlign::kNone) {
+    ::close(opened.fd);
+    return ctx_->trap(TrapId::kFsShardNotRegular,
+                      "'" + cfg_.path + "': --shard reads a byte range, which needs a regular file" +
+                          (cfg_.shard_align == ShardAlign::kNone ? " and a split_lines_v1 or deframe_u32le_v1 first stage" : ""));
+  }
+  const ShardRange range = shard_range(opened.fd, static_cast<std::uint64_t>(st.st_size), cfg_.shard_align, cfg_.shard_delim, shard_);
+  if (range.err_no != 0) {
+    ::close(opened.fd);
+    return ctx_->trap(TrapId::kFsReadFailed, "'" + cfg_.path + "': finding the shard's boundaries: " + std::strerror(range.err_no));
+  }
+  shard_bytes_ = range.end - range.begin;
+  stream_ = InputStream::over_fd_range(opened.fd, ctx_->pool(), cfg_.chunk_max_bytes, mode_, range.begin, range.end);
   return Flow::kContinue;
 }
 
 std::optional<std::uint64_t> FsOpenReadSource::total_bytes() {
+  if (shard_.active()) return shard_bytes_;
   if (stream_.mapped()) return stream_.mapped_bytes();
   const int fd = stream_.unread_fd();
   struct stat st {};
@@ -31,6 +52,8 @@ std::optional<std::uint64_t> FsOpenReadSource::total_bytes() {
 // ceil(cap / chunk) items and the last, partial window in ceil(rest / chunk); the step that finds
 // the end is one more step. So the item count of a file of known size is exact.
 OffloadInput FsOpenReadSource::offload_input() {
+  // A shard is never offloaded: its first stage splits items, so nothing copies the file whole.
+  if (shard_.active()) return {};
   const int fd = stream_.unread_fd();
   const std::uint64_t cap = cfg_.bufread_cap_bytes;
   const std::uint64_t chunk = cfg_.chunk_max_bytes;

@@ -11,6 +11,7 @@
 #include "runtime/run_context.hpp"
 #include "runtime/source.hpp"
 #include "runtime/run_env.hpp"
+#include "stdlib/src/shard_range.hpp"
 
 namespace sluice {
 
@@ -19,14 +20,17 @@ struct FsOpenReadConfig {
   std::uint32_t chunk_max_bytes = 0;
   std::uint32_t bufread_cap_bytes = 0;
   std::uint32_t max_steps = 0;
+  // How a --shard slice is aligned: to the items of the chain's first stage (shard_range.hpp).
+  ShardAlign shard_align = ShardAlign::kNone;
+  std::uint8_t shard_delim = '\n';
 };
 
 class FsOpenReadSource final : public Source {
  public:
-  FsOpenReadSource(RunContext& ctx, FsOpenReadConfig cfg, FsRoot root, ReadMode mode)
-      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), mode_(mode) {}
+  FsOpenReadSource(RunContext& ctx, FsOpenReadConfig cfg, FsRoot root, ReadMode mode, ShardSpec shard = {})
+      : ctx_(&ctx), cfg_(std::move(cfg)), root_(std::move(root)), mode_(mode), shard_(shard) {}
   FsOpenReadSource(RunContext& ctx, FsOpenReadConfig cfg, const RunEnv& env)
-      : FsOpenReadSource(ctx, std::move(cfg), env.fs_root, env.read_mode) {}
+      : FsOpenReadSource(ctx, std::move(cfg), env.fs_root, env.read_mode, env.shard) {}
 
   Flow open() override;
   SourceStep next(ByteView& item) override;
@@ -42,6 +46,8 @@ class FsOpenReadSource final : public Source {
   FsOpenReadConfig cfg_;
   FsRoot root_;
   ReadMode mode_;
+  ShardSpec shard_;
+  std::uint64_t shard_bytes_ = 0;  // the length of the --shard slice (when sharded)
   InputStream stream_;
   std::uint32_t steps_ = 0;
   std::uint32_t window_left_ = 0;  // bytes left in the current bufread_cap_bytes refill window
