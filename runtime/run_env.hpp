@@ -5,6 +5,9 @@
 #include "runtime/fs_sandbox.hpp"
 #include "runtime/input_stream.hpp"
 
+#include <string>
+#include <vector>
+
 namespace sluice {
 
 class ProgressMeter;
@@ -28,6 +31,9 @@ struct RunEnv {
   // The per-stage profile (runtime/profile.hpp, --profile), owned by the host; null: none, and
   // then the run inserts no taps and times nothing.
   RunProfile* profile = nullptr;
+  // --allow-db: the databases a run-os-sandboxed run may open ("sqlite:PATH" as written in the
+  // pipe, "postgres://HOST:PORT"); everything else is denied with 53249 (docs/databases.md).
+  std::vector<std::string> allow_db;
 };
 
 }  // namespace sluice

@@ -53,6 +53,20 @@ constexpr StageSpec kSrcFsOpenRead{.id = "std.stream.src.fs_open_read_v1",
     .cpp_config = "sluice::fs_open_read_config",
     .build_source = build_source<FsOpenReadSource, fs_open_read_config>};
 
+constexpr std::array kDbRowsPos{PositionalSpec{"conn", ValueType::kI32}, PositionalSpec{"sql", ValueType::kBytesView},
+                                PositionalSpec{"params_doc", ValueType::kBytes},
+                                PositionalSpec{"qcaps_doc", ValueType::kBytes}};
+constexpr StageSpec kSrcDbRowsDoc{.id = "std.stream.src.db_rows_doc_v1",
+                                  .kind = StageKind::kSource,
+                                  .positional = kDbRowsPos,
+                                  .fields = kSourceFields,
+                                  .world = WorldNeed::kOs,
+                                  .summary = "one item per row of a database query (DataModel row values)",
+    .cpp_header = "stdlib/src/db_rows_doc.hpp",
+    .cpp_type = "sluice::DbRowsDocSource",
+    .cpp_config = "sluice::db_rows_doc_config",
+    .build_source = build_source<DbRowsDocSource, db_rows_doc_config>};
+
 // ---- transducers ----
 constexpr std::array kBrandFields{kInBrand, kOutBrand};
 
@@ -333,8 +347,8 @@ constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_s
     .cpp_config = "sluice::write_stream_config",
     .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 
-constexpr std::array<const StageSpec*, 23> kAll{
-    &kSrcBytes,      &kSrcFsOpenRead, &kXfTake,        &kXfSplitLines,    &kXfFrame,
+constexpr std::array<const StageSpec*, 24> kAll{
+    &kSrcBytes,      &kSrcFsOpenRead, &kSrcDbRowsDoc, &kXfTake,        &kXfSplitLines,    &kXfFrame,
     &kXfDeframe,     &kXfJsonCanon,   &kXfMapBytes,    &kXfFilter,        &kXfMapInPlace,
     &kXfRequireBrand, &kXfPlugin,   &kXfParMap,      &kXfParMapResult,  &kXfParMapUnordered,
     &kXfParMapUnorderedResult,      &kSinkCollect,   &kSinkHash,        &kSinkNull,
@@ -356,15 +370,13 @@ std::span<const StageSpec* const> all_stages() { return kAll; }
 namespace sluice {
 
 bool is_x07_stage_not_yet_supported(std::string_view id) {
-  static constexpr std::array<std::string_view, 8> kIds{
+  static constexpr std::array<std::string_view, 6> kIds{
       "std.stream.src.rr_send_v1",
-      "std.stream.src.db_rows_doc_v1",
       "std.stream.src.net_tcp_read_stream_handle_v1",
       "std.stream.src.net_tcp_read_u32frames_v1",
       "std.stream.sink.net_tcp_write_stream_handle_v1",
       "std.stream.sink.net_tcp_write_u32frames_v1",
       "std.stream.sink.net_tcp_connect_write_v1",
-      "std.stream.sink.db_exec_v1",
   };
   for (std::string_view s : kIds)
     if (s == id) return true;
