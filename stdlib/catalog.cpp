@@ -304,6 +304,20 @@ constexpr StageSpec kSinkU32Frames{.id = "std.stream.sink.u32frames_v1",
                                    .wraps_sink = true,
                                    .summary = "each item delivered to the inner sink as u32le(len) then its bytes"};
 
+constexpr std::array kDbExecPos{PositionalSpec{"conn", ValueType::kI32}, PositionalSpec{"sql", ValueType::kBytesView}};
+constexpr std::array kDbExecFields{FieldSpec{"batch_rows", FieldKind::kIntLiteral, false, 1, 0}, kInBrand};
+// sluice's own sink (not an X07 id): descriptor ids X07 does not define start with "sluice.".
+constexpr StageSpec kSinkDbExec{.id = "sluice.stream.sink.db_exec_v1",
+                                .kind = StageKind::kSink,
+                                .positional = kDbExecPos,
+                                .fields = kDbExecFields,
+                                .world = WorldNeed::kOs,
+                                .summary = "each row item bound to a statement and run, in transactions of batch_rows rows",
+    .cpp_header = "stdlib/sink/db_exec.hpp",
+    .cpp_type = "sluice::DbExecSink",
+    .cpp_config = "sluice::db_exec_config",
+    .build_sink = build_sink<DbExecSink, db_exec_config>};
+
 constexpr std::array kWriteFilePos{PositionalSpec{"path", ValueType::kBytes}};
 constexpr StageSpec kSinkWriteFile{.id = "std.stream.sink.world_fs_write_file_v1",
                                    .kind = StageKind::kSink,
@@ -347,12 +361,13 @@ constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_s
     .cpp_config = "sluice::write_stream_config",
     .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 
-constexpr std::array<const StageSpec*, 24> kAll{
+constexpr std::array<const StageSpec*, 25> kAll{
     &kSrcBytes,      &kSrcFsOpenRead, &kSrcDbRowsDoc, &kXfTake,        &kXfSplitLines,    &kXfFrame,
     &kXfDeframe,     &kXfJsonCanon,   &kXfMapBytes,    &kXfFilter,        &kXfMapInPlace,
     &kXfRequireBrand, &kXfPlugin,   &kXfParMap,      &kXfParMapResult,  &kXfParMapUnordered,
     &kXfParMapUnorderedResult,      &kSinkCollect,   &kSinkHash,        &kSinkNull,
     &kSinkU32Frames, &kSinkWriteFile, &kSinkWriteStream, &kSinkWriteStreamHash,
+    &kSinkDbExec,
 };
 
 }  // namespace

@@ -64,6 +64,11 @@ bool SqliteConn::exec_simple(const char* sql, std::string& error) {
 
 SqliteStmt::~SqliteStmt() { finalize(); }
 
+void SqliteStmt::reset() {
+  sqlite3_reset(st(stmt_));
+  sqlite3_clear_bindings(st(stmt_));
+}
+
 void SqliteStmt::finalize() {
   if (stmt_) sqlite3_finalize(st(stmt_));
   stmt_ = nullptr;

@@ -74,6 +74,8 @@ class SqliteStmt {
   [[nodiscard]] double column_double(int i) const;
   // Text or blob bytes, valid until the next step.
   [[nodiscard]] ByteView column_bytes(int i) const;
+  // Ready to run again with new bindings (the sink runs one statement per row).
+  void reset();
   void finalize();
 
  private:

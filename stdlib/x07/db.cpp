@@ -105,14 +105,25 @@ void put_i64(DbBuf& b, std::int64_t v) {
 
 // A params_doc bound to a prepared statement (§3.3): empty bytes = no params; else an OK doc
 // whose root is a seq of scalars. 0 or the error code with `error` set.
+std::int32_t bind_seq(os::SqliteStmt& stmt, ByteView params, std::uint64_t p, std::string& error);
+
 std::int32_t bind_params(os::SqliteStmt& stmt, ByteView params, std::string& error) {
   if (params.size == 0) return 0;
   if (params.size < 6 || params.data[0] != 1 || params.data[1] != 4) {
     error = "params_doc is not an OK doc holding a seq";
     return kDbBadReq;
   }
-  const std::uint32_t n = load_u32le(params.data + 2);
-  std::uint64_t p = 6;
+  return bind_seq(stmt, params, 1, error);
+}
+
+// Binds the seq of scalars at `p` (04 count value...), which must end `params`.
+std::int32_t bind_seq(os::SqliteStmt& stmt, ByteView params, std::uint64_t p, std::string& error) {
+  if (p + 5 > params.size || params.data[p] != 4) {
+    error = "not a seq of scalars";
+    return kDbBadReq;
+  }
+  const std::uint32_t n = load_u32le(params.data + p + 1);
+  p += 5;
   for (std::uint32_t i = 0; i < n; ++i) {
     const int idx = static_cast<int>(i) + 1;
     if (p >= params.size) {
@@ -490,6 +501,87 @@ DbBuf db_params_one_string_v1(ByteView s) {
   DbBuf b{1, 4, 1, 0, 0, 0};
   dm_put_string(b, s);
   return b;
+}
+
+// ---- the statement sink ----
+struct DbRowWriter::Impl {
+  DbConn* conn = nullptr;
+  os::SqliteStmt stmt;
+};
+
+DbRowWriter::DbRowWriter() = default;
+DbRowWriter::~DbRowWriter() {
+  // A run that ends without finish() (an ERR upstream, a trap) leaves no half batch behind.
+  if (impl_ && in_batch_) rollback();
+}
+
+std::int32_t DbRowWriter::start(RunResources& res, std::int32_t conn, ByteView sql) {
+  DbConn* c = find_conn(&res, conn);
+  if (c == nullptr) {
+    if (conn == -1 && res.last_open_error != 0) {
+      error_ = res.last_open_message;
+      return res.last_open_error;
+    }
+    error_ = "not an open connection: " + std::to_string(conn);
+    return kDbBadConn;
+  }
+  impl_ = std::make_unique<Impl>();
+  impl_->conn = c;
+  if (!impl_->stmt.prepare(*c->sqlite, sql.as_chars(), error_)) return kDbSqlitePrepare;
+  c->sqlite->set_query_timeout_ms(c->caps.query_timeout_ms);
+  return 0;
+}
+
+std::int32_t DbRowWriter::write(ByteView row) {
+  if (!in_batch_) {
+    if (!impl_->conn->sqlite->exec_simple("BEGIN", error_)) return kDbSqliteStep;
+    in_batch_ = true;
+  }
+  impl_->stmt.reset();
+  if (const std::int32_t code = bind_seq(impl_->stmt, row, 0, error_)) return code;
+  impl_->stmt.start_clock();
+  for (;;) {
+    const os::SqliteStep s = impl_->stmt.step(error_);
+    if (s == os::SqliteStep::kDone) break;
+    if (s == os::SqliteStep::kError) return kDbSqliteStep;
+  }
+  rows_affected_ += impl_->conn->sqlite->changes();
+  last_insert_id_ = impl_->conn->sqlite->last_insert_rowid();
+  ++batch_rows_;
+  return 0;
+}
+
+std::int32_t DbRowWriter::commit() {
+  if (!in_batch_) return 0;
+  impl_->stmt.reset();  // a statement still active would keep the transaction open
+  if (!impl_->conn->sqlite->exec_simple("COMMIT", error_)) return kDbSqliteStep;
+  in_batch_ = false;
+  committed_rows_ += batch_rows_;
+  committed_affected_ = rows_affected_;
+  batch_rows_ = 0;
+  return 0;
+}
+
+void DbRowWriter::rollback() {
+  if (!in_batch_) return;
+  impl_->stmt.reset();
+  std::string ignored;
+  impl_->conn->sqlite->exec_simple("ROLLBACK", ignored);
+  in_batch_ = false;
+  rows_affected_ = committed_affected_;
+  batch_rows_ = 0;
+}
+
+DbBuf DbRowWriter::exec_doc() const {
+  DbBuf doc{1, 5};
+  dm_put_u32(doc, 2);
+  dm_put_u32(doc, 14);
+  put_bytes(doc, "last_insert_id", 14);
+  put_i64(doc, last_insert_id_);
+  dm_put_u32(doc, 13);
+  put_bytes(doc, "rows_affected", 13);
+  put_i64(doc, rows_affected_);
+  return doc;
 }
 
 // ---- the row cursor ----

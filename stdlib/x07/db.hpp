@@ -107,4 +107,35 @@ class DbRowCursor {
   DbCaps caps_;
 };
 
+// ---- the db_exec sink: one statement run per row, in transactions of a batch of rows ----
+class DbRowWriter {
+ public:
+  DbRowWriter();
+  ~DbRowWriter();  // rolls back an open batch
+  DbRowWriter(const DbRowWriter&) = delete;
+  DbRowWriter& operator=(const DbRowWriter&) = delete;
+
+  // Prepares `sql` on `conn`; 0 or the DataModel error code (message in error()).
+  std::int32_t start(RunResources& res, std::int32_t conn, ByteView sql);
+  // Binds `row` (a DataModel seq of scalars, as the db source yields) and runs the statement,
+  // opening a transaction first if none is open. 0 or the error code; the caller rolls back.
+  std::int32_t write(ByteView row);
+  std::int32_t commit();
+  void rollback();
+  [[nodiscard]] std::uint32_t batch_rows() const { return batch_rows_; }
+  [[nodiscard]] std::uint64_t committed_rows() const { return committed_rows_; }
+  [[nodiscard]] const std::string& error() const { return error_; }
+  // The exec doc over every committed row: {last_insert_id, rows_affected}.
+  [[nodiscard]] DbBuf exec_doc() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  bool in_batch_ = false;
+  std::uint32_t batch_rows_ = 0;
+  std::uint64_t committed_rows_ = 0;
+  std::int64_t rows_affected_ = 0, committed_affected_ = 0, last_insert_id_ = 0;
+  std::string error_;
+};
+
 }  // namespace sluice::x07rt
