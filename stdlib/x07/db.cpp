@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "runtime/os/postgres_driver.hpp"
 #include "runtime/os/sqlite_driver.hpp"
 
 namespace sluice::x07rt {
@@ -25,8 +26,95 @@ void put_bytes(DbBuf& b, const void* p, std::size_t n) {
 struct DbConn final : RunResource {
   std::int32_t driver = kDbDriverSqlite;
   std::unique_ptr<os::SqliteConn> sqlite;
+  std::unique_ptr<os::PgConn> pg;
   DbCaps caps;
 };
+
+std::int32_t pg_code(os::PgFailure f) {
+  switch (f) {
+    case os::PgFailure::kTimeout: return kDbPgTimeout;
+    case os::PgFailure::kLost: return kDbPgLost;
+    case os::PgFailure::kConnect: return kDbPgConnect;
+    default: return kDbPgQuery;
+  }
+}
+
+// A params_doc (or row) seq as libpq text parameters: null, bool as true/false, numbers and
+// strings as their text. 0 or kDbBadReq with `error` set.
+std::int32_t pg_params(ByteView d, std::uint64_t p, std::vector<std::string>& vals, std::vector<bool>& nulls,
+                       std::string& error) {
+  if (d.size == 0) return 0;
+  if (p + 5 > d.size || d.data[p] != 4) return error = "not a seq of scalars", kDbBadReq;
+  const std::uint32_t n = load_u32le(d.data + p + 1);
+  p += 5;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (p >= d.size) return error = "params_doc is cut short", kDbBadReq;
+    const std::uint8_t kind = d.data[p];
+    if (kind == 0) {
+      vals.emplace_back();
+      nulls.push_back(true);
+      p += 1;
+    } else if (kind == 1) {
+      if (p + 2 > d.size) return error = "params_doc is cut short", kDbBadReq;
+      vals.emplace_back(d.data[p + 1] ? "true" : "false");
+      nulls.push_back(false);
+      p += 2;
+    } else if (kind == 2 || kind == 3) {
+      if (p + 5 > d.size) return error = "params_doc is cut short", kDbBadReq;
+      const std::uint32_t len = load_u32le(d.data + p + 1);
+      if (p + 5 + len > d.size) return error = "params_doc is cut short", kDbBadReq;
+      vals.emplace_back(reinterpret_cast<const char*>(d.data + p + 5), len);
+      nulls.push_back(false);
+      p += 5 + len;
+    } else {
+      return error = "param " + std::to_string(i + 1) + " is not a scalar", kDbBadReq;
+    }
+  }
+  if (p != d.size) return error = "params_doc has trailing bytes", kDbBadReq;
+  return 0;
+}
+
+// BYTEA in text format is "\x" + hex: the string is the raw bytes (x07-modules §3.3).
+void put_bytea(DbBuf& b, std::string_view t) {
+  if (t.size() < 2 || t[0] != '\\' || t[1] != 'x') {
+    dm_put_string(b, ByteView::of(t));
+    return;
+  }
+  const auto digit = [](char c) { return c <= '9' ? c - '0' : (c | 32) - 'a' + 10; };
+  b.push_back(3);
+  dm_put_u32(b, static_cast<std::uint32_t>((t.size() - 2) / 2));
+  for (std::size_t i = 2; i + 1 < t.size(); i += 2) b.push_back(static_cast<std::uint8_t>(digit(t[i]) * 16 + digit(t[i + 1])));
+}
+
+void encode_pg_row(const os::PgConn& pg, DbBuf& b) {
+  const int n = pg.column_count();
+  b.push_back(4);
+  dm_put_u32(b, static_cast<std::uint32_t>(n));
+  for (int i = 0; i < n; ++i) {
+    if (pg.is_null(i)) {
+      dm_put_null(b);
+      continue;
+    }
+    const std::string_view t = pg.text(i);
+    switch (pg.column_kind(i)) {
+      case os::PgKind::kBool: dm_put_number(b, t == "t" ? "1" : "0"); break;
+      case os::PgKind::kNumber: dm_put_number(b, t); break;
+      case os::PgKind::kBytea: put_bytea(b, t); break;
+      case os::PgKind::kText: dm_put_string(b, ByteView::of(t)); break;
+    }
+  }
+}
+
+// "postgres://user:pass@host:port/db" → "postgres://host:port" (port 5432 when absent): what
+// --allow-db names.
+std::string pg_policy_name(const std::string& uri) {
+  std::string rest = uri.substr(uri.find(':') + 1);
+  if (rest.rfind("//", 0) == 0) rest = rest.substr(2);
+  rest = rest.substr(0, rest.find_first_of("/?"));
+  if (const std::size_t at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+  if (rest.find(':') == std::string::npos || rest.back() == ']') rest += ":5432";
+  return "postgres://" + rest;
+}
 
 std::uint32_t min_nonzero(std::uint32_t a, std::uint32_t b) {
   if (a == 0) return b;
@@ -232,6 +320,30 @@ DbBuf open_sqlite(const std::string& path, std::int32_t flags, ByteView caps_byt
   return x7db_ok(kDbOpOpen, ByteView(raw, 4));
 }
 
+DbBuf open_pg(const std::string& uri, ByteView caps_bytes) {
+  DbCaps caps;
+  if (!parse_caps(caps_bytes, caps)) return x7db_err(kDbOpOpen, kDbBadReq, "caps are not an X7DC v1 (24 bytes)");
+  RunResources* res = current_run_resources();
+  if (res == nullptr) return x7db_err(kDbOpOpen, kDbBadConn, "std.db opens a connection only while a pipe runs");
+  const std::string name = pg_policy_name(uri);
+  if (!policy_allows(*res, name))
+    return failed_open(*res, kDbPolicyDenied, name + " is not allowed in run-os-sandboxed (--allow-db)");
+  std::string error;
+  auto conn = os::PgConn::open(uri, caps.connect_timeout_ms, error);
+  if (!conn) return failed_open(*res, kDbPgConnect, error);
+  if (caps.query_timeout_ms && !conn->set_statement_timeout_ms(caps.query_timeout_ms, error))
+    return failed_open(*res, kDbPgConnect, error);
+  auto r = std::make_unique<DbConn>();
+  r->driver = kDbDriverPg;
+  r->pg = std::move(conn);
+  r->caps = caps;
+  const std::int32_t id = res->add(std::move(r));
+  if (id < 0) return x7db_err(kDbOpOpen, kDbTooLarge, "too many open connections in this run");
+  std::uint8_t raw[4];
+  store_u32le(raw, static_cast<std::uint32_t>(id));
+  return x7db_ok(kDbOpOpen, ByteView(raw, 4));
+}
+
 }  // namespace
 
 // ---- DataModel ----
@@ -353,7 +465,8 @@ bool parse_caps(ByteView caps, DbCaps& out) {
 // ---- the facade ----
 DbBuf db_open_v1(ByteView uri_view, ByteView caps) {
   const std::string uri(uri_view.as_chars());
-  if (uri.rfind("postgres:", 0) == 0 || uri.rfind("postgresql:", 0) == 0 || uri.rfind("mysql:", 0) == 0)
+  if (uri.rfind("postgres:", 0) == 0 || uri.rfind("postgresql:", 0) == 0) return open_pg(uri, caps);
+  if (uri.rfind("mysql:", 0) == 0)
     return x7db_err(kDbOpOpen, kDbNotImplemented, "this sluice has no driver for " + uri.substr(0, uri.find(':')));
   const std::string path = uri.rfind("sqlite:", 0) == 0 ? uri.substr(7) : uri;
   // The facade opens SQLite read-only (x07-modules §3.4).
@@ -412,6 +525,30 @@ DbBuf db_exec_v1(std::int32_t conn, ByteView sql, ByteView params, ByteView qcap
   if (c == nullptr) return x7db_err(kDbOpExec, kDbBadConn, "not an open connection: " + std::to_string(conn));
   DbCaps q;
   if (qcaps.size != 0 && !parse_caps(qcaps, q)) return x7db_err(kDbOpExec, kDbBadReq, "qcaps are not an X7DC v1 (24 bytes)");
+  if (c->pg) {
+    std::vector<std::string> vals;
+    std::vector<bool> nulls;
+    std::string error;
+    if (params.size != 0 && (params.size < 2 || params.data[0] != 1))
+      return x7db_err(kDbOpExec, kDbBadReq, "params_doc is not an OK doc holding a seq");
+    if (const std::int32_t code = pg_params(params, 1, vals, nulls, error)) return x7db_err(kDbOpExec, code, error);
+    os::PgFailure f = os::PgFailure::kNone;
+    if (!c->pg->start(sql.as_chars(), vals, nulls, error, f)) return x7db_err(kDbOpExec, pg_code(f), error);
+    for (;;) {
+      const os::PgConn::Step st = c->pg->next(error, f);
+      if (st == os::PgConn::Step::kDone) break;
+      if (st == os::PgConn::Step::kError) return x7db_err(kDbOpExec, pg_code(f), error);
+    }
+    DbBuf doc{1, 5};
+    dm_put_u32(doc, 2);
+    dm_put_u32(doc, 14);
+    put_bytes(doc, "last_insert_id", 14);
+    put_i64(doc, 0);  // PostgreSQL has no last insert id (use RETURNING)
+    dm_put_u32(doc, 13);
+    put_bytes(doc, "rows_affected", 13);
+    put_i64(doc, c->pg->rows_affected());
+    return x7db_ok(kDbOpExec, ByteView(doc.data(), static_cast<std::uint32_t>(doc.size())));
+  }
   os::SqliteStmt stmt;
   std::string error;
   if (!stmt.prepare(*c->sqlite, sql.as_chars(), error)) return x7db_err(kDbOpExec, kDbSqlitePrepare, error);
@@ -525,6 +662,10 @@ std::int32_t DbRowWriter::start(RunResources& res, std::int32_t conn, ByteView s
     error_ = "not an open connection: " + std::to_string(conn);
     return kDbBadConn;
   }
+  if (!c->sqlite) {
+    error_ = "sluice.stream.sink.db_exec_v1 writes to SQLite only so far";
+    return kDbNotImplemented;
+  }
   impl_ = std::make_unique<Impl>();
   impl_->conn = c;
   if (!impl_->stmt.prepare(*c->sqlite, sql.as_chars(), error_)) return kDbSqlitePrepare;
@@ -588,6 +729,8 @@ DbBuf DbRowWriter::exec_doc() const {
 struct DbRowCursor::Impl {
   os::SqliteStmt stmt;
   int ncols = 0;
+  os::PgConn* pg = nullptr;  // set: the query runs on PostgreSQL
+  int pg_pending = -1;       // PostgreSQL: the first step, taken in start() for the column names
 };
 
 DbRowCursor::DbRowCursor() = default;
@@ -610,6 +753,24 @@ std::int32_t DbRowCursor::start(RunResources& res, std::int32_t conn, ByteView s
   }
   caps_ = merge_caps(c->caps, q);
   impl_ = std::make_unique<Impl>();
+  if (c->pg) {
+    impl_->pg = c->pg.get();
+    std::vector<std::string> vals;
+    std::vector<bool> nulls;
+    if (params.size != 0 && (params.size < 2 || params.data[0] != 1)) {
+      error_ = "params_doc is not an OK doc holding a seq";
+      return code_ = kDbBadReq;
+    }
+    if (const std::int32_t code = pg_params(params, 1, vals, nulls, error_)) return code_ = code;
+    os::PgFailure f = os::PgFailure::kNone;
+    if (!impl_->pg->start(sql.as_chars(), vals, nulls, error_, f)) return code_ = pg_code(f);
+    // The column names come with the first result: take the first step now.
+    const os::PgConn::Step st = impl_->pg->next(error_, f);
+    if (st == os::PgConn::Step::kError) return code_ = pg_code(f);
+    impl_->pg_pending = static_cast<int>(st);
+    for (int i = 0; i < impl_->pg->column_count(); ++i) cols_.emplace_back(impl_->pg->column_name(i));
+    return 0;
+  }
   if (!impl_->stmt.prepare(*c->sqlite, sql.as_chars(), error_)) return code_ = kDbSqlitePrepare;
   if (const std::int32_t code = bind_params(impl_->stmt, params, error_)) return code_ = code;
   impl_->ncols = impl_->stmt.column_count();
@@ -622,10 +783,22 @@ std::int32_t DbRowCursor::start(RunResources& res, std::int32_t conn, ByteView s
 
 DbRowCursor::Step DbRowCursor::next(ByteView& row) {
   if (!impl_ || code_ != 0) return Step::kError;
-  switch (impl_->stmt.step(error_)) {
-    case os::SqliteStep::kDone: return Step::kDone;
-    case os::SqliteStep::kError: code_ = kDbSqliteStep; return Step::kError;
-    case os::SqliteStep::kRow: break;
+  if (impl_->pg) {
+    os::PgFailure f = os::PgFailure::kNone;
+    const os::PgConn::Step st = impl_->pg_pending >= 0 ? static_cast<os::PgConn::Step>(impl_->pg_pending)
+                                                       : impl_->pg->next(error_, f);
+    impl_->pg_pending = -1;
+    if (st == os::PgConn::Step::kDone) return Step::kDone;
+    if (st == os::PgConn::Step::kError) {
+      code_ = pg_code(f);
+      return Step::kError;
+    }
+  } else {
+    switch (impl_->stmt.step(error_)) {
+      case os::SqliteStep::kDone: return Step::kDone;
+      case os::SqliteStep::kError: code_ = kDbSqliteStep; return Step::kError;
+      case os::SqliteStep::kRow: break;
+    }
   }
   if (caps_.max_rows != 0 && rows_ >= caps_.max_rows) {
     error_ = "more than max_rows (" + std::to_string(caps_.max_rows) + ") rows";
@@ -634,7 +807,8 @@ DbRowCursor::Step DbRowCursor::next(ByteView& row) {
   }
   ++rows_;
   row_.clear();  // capacity kept: no allocation per row once the widest row was seen
-  encode_row(impl_->stmt, impl_->ncols, row_);
+  if (impl_->pg) encode_pg_row(*impl_->pg, row_);
+  else encode_row(impl_->stmt, impl_->ncols, row_);
   resp_bytes_ += row_.size();
   if (caps_.max_resp_bytes != 0 && resp_bytes_ > caps_.max_resp_bytes) {
     error_ = "the response is over max_resp_bytes (" + std::to_string(caps_.max_resp_bytes) + ")";

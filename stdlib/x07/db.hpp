@@ -26,6 +26,11 @@ inline constexpr std::int32_t kDbSqliteOpen = 53504;
 inline constexpr std::int32_t kDbSqlitePrepare = 53505;
 inline constexpr std::int32_t kDbSqliteStep = 53506;
 inline constexpr std::int32_t kDbNotImplemented = 30001;
+// PostgreSQL (53520-53523; which failure gets which code is sluice's choice, docs/databases.md).
+inline constexpr std::int32_t kDbPgConnect = 53520;  // refused, unreachable, authentication failed
+inline constexpr std::int32_t kDbPgQuery = 53521;    // the server rejected the statement
+inline constexpr std::int32_t kDbPgTimeout = 53522;  // statement_timeout (query_timeout_ms) fired
+inline constexpr std::int32_t kDbPgLost = 53523;     // the connection was lost during the query
 
 // X7DB ops.
 inline constexpr std::int32_t kDbOpOpen = 1;
