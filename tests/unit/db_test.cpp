@@ -101,7 +101,9 @@ TEST_CASE("db: the facade over a real SQLite file, with the run's resources") {
   CHECK(db_resp_err_code_v1(view(db_query_v1(ro, lit("select 1"), {}, lit("X7DC")))) == kDbBadReq);
   CHECK(db_resp_err_code_v1(view(db_open_v1(lit("t.db"), lit("short")))) == kDbBadReq);
   CHECK(db_resp_err_code_v1(view(db_open_v1(lit("missing.db"), view(caps)))) == kDbSqliteOpen);
-  CHECK(db_resp_err_code_v1(view(db_open_v1(lit("postgres://h:1/db"), view(caps)))) == kDbNotImplemented);
+  CHECK(db_resp_err_code_v1(view(db_open_v1(lit("mysql://h:1/db"), view(caps)))) == kDbNotImplemented);
+  // Port 1 on loopback: nothing listens, the connection is refused at once.
+  CHECK(db_resp_err_code_v1(view(db_open_v1(lit("postgres://u:p@127.0.0.1:1/db"), view(caps)))) == kDbPgConnect);
   // Close: the handle is gone, a second close is a bad connection.
   CHECK(hex(db_close_v1(ro, view(caps))) == "58374442" "01000000" "01000000" "04000000" "00000000");
   CHECK(db_resp_err_code_v1(view(db_close_v1(ro, view(caps)))) == kDbBadConn);
@@ -109,7 +111,9 @@ TEST_CASE("db: the facade over a real SQLite file, with the run's resources") {
   // Sandboxed: denied unless allowed, the path as written.
   res.db_policy.sandboxed = true;
   CHECK(db_resp_err_code_v1(view(db_open_v1(lit("t.db"), view(caps)))) == kDbPolicyDenied);
-  res.db_policy.allow = {"sqlite:t.db"};
+  CHECK(db_resp_err_code_v1(view(db_open_v1(lit("postgresql://u:p@127.0.0.1:1/db"), view(caps)))) == kDbPolicyDenied);
+  res.db_policy.allow = {"sqlite:t.db", "postgres://127.0.0.1:1"};
+  CHECK(db_resp_err_code_v1(view(db_open_v1(lit("postgresql://u:p@127.0.0.1:1/db"), view(caps)))) == kDbPgConnect);
   CHECK(db_resp_is_ok_v1(view(db_open_v1(lit("t.db"), view(caps)))) == 1);
   res.close_all();
   CHECK(res.open_count() == 0);
