@@ -15,8 +15,13 @@ std::string cpp_string(std::string_view bytes) {
   return "std::string(" + cpp_literal(bytes) + ", " + std::to_string(bytes.size()) + ")";
 }
 
-std::string arg_value(const ArgValue& v) {
+std::string arg_value(const ArgValue& v, const X07Translation& x07) {
   switch (v.kind) {
+    case ArgValue::Kind::kRunTime: {
+      const auto it = x07.run_time_fns.find(v.fn.ctx);
+      return "{sluice::ArgValue::Kind::kRunTime, " + std::to_string(v.i) + ", " + cpp_string(v.bytes) + ", " +
+             (it == x07.run_time_fns.end() ? std::string("{}") : it->second) + "}";
+    }
     case ArgValue::Kind::kInt:
       return "{sluice::ArgValue::Kind::kInt, " + std::to_string(v.i) + ", {}}";
     case ArgValue::Kind::kWord:
@@ -28,11 +33,11 @@ std::string arg_value(const ArgValue& v) {
 }
 
 // Statements that fill `target` (a PlanStage lvalue) with `s`.
-std::string plan_stage(const std::string& target, const PlanStage& s) {
+std::string plan_stage(const std::string& target, const PlanStage& s, const X07Translation& x07) {
   std::string out;
   out += "  " + target + ".spec = sluice::find_stage(" + cpp_literal(s.spec->id) + ");\n";
   for (const PlanArg& a : s.args)
-    out += "  " + target + ".args.push_back({" + cpp_literal(a.name) + ", " + arg_value(a.value) + ", " +
+    out += "  " + target + ".args.push_back({" + cpp_literal(a.name) + ", " + arg_value(a.value, x07) + ", " +
            (a.defaulted ? "true" : "false") + "});\n";
   out += "  " + target + ".in_brand = " + cpp_literal(s.in_brand) + ";\n";
   out += "  " + target + ".out_brand = " + cpp_literal(s.out_brand) + ";\n";
@@ -56,7 +61,8 @@ std::string plan_stage(const std::string& target, const PlanStage& s) {
   return out;
 }
 
-std::string make_plan_function(const Plan& plan, const std::vector<std::string>& stage_fns) {
+std::string make_plan_function(const Plan& plan, const X07Translation& x07) {
+  const std::vector<std::string>& stage_fns = x07.stage_fns;
   const PlanCfg& c = plan.cfg;
   std::string out = "sluice::Plan make_plan() {\n  sluice::Plan p;\n";
   out += "  p.world = *sluice::parse_world(" + cpp_literal(world_name(plan.world)) + ");\n";
@@ -64,13 +70,13 @@ std::string make_plan_function(const Plan& plan, const std::vector<std::string>&
     out += "  p.cfg." + std::string(name) + " = " + std::to_string(value) + ";\n";
   if (c.max_steps_given) out += "  p.cfg.max_steps_given = true;\n";
   if (c.brand_registry_ref_v1) out += "  p.cfg.brand_registry_ref_v1 = " + cpp_string(*c.brand_registry_ref_v1) + ";\n";
-  out += plan_stage("p.source", plan.source);
+  out += plan_stage("p.source", plan.source, x07);
   out += "  p.chain.resize(" + std::to_string(plan.chain.size()) + ");\n";
   for (std::size_t i = 0; i < plan.chain.size(); ++i) {
-    out += plan_stage("p.chain[" + std::to_string(i) + "]", plan.chain[i]);
+    out += plan_stage("p.chain[" + std::to_string(i) + "]", plan.chain[i], x07);
     if (!stage_fns[i].empty()) out += "  p.chain[" + std::to_string(i) + "].fn = " + stage_fns[i] + ";\n";
   }
-  out += plan_stage("p.sink", plan.sink);
+  out += plan_stage("p.sink", plan.sink, x07);
   if (plan.sink_u32frames) out += "  p.sink_u32frames = true;\n";
   out += "  return p;\n}\n";
   return out;
@@ -177,7 +183,7 @@ std::optional<std::string> emit_cpp(const Plan& plan, const EmitOptions& options
   for (const std::string& sym : plugin_symbols) out += "extern \"C\" const x07_stream_xf_plugin_v1 " + sym + ";\n";
   out += "\nnamespace {\n\n";
   if (!x07->code.empty()) out += x07->code + "\n";
-  out += make_plan_function(plan, x07->stage_fns);
+  out += make_plan_function(plan, *x07);
   out += "\n";
   out += run_chain_function(plan);
   out += "\n";

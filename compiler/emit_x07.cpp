@@ -614,6 +614,25 @@ class FnLowering {
         line("rt::scratch(" + s + ", cx.scratch, " + a[0] + ").data.clear();");
         return int_literal(0);
       case Builtin::kFmtU32Dec: return call(Ty::kBytes, "fmt_u32_dec", {a[0]});
+      case Builtin::kDbOpen: return call(Ty::kBytes, "db_open_v1", {a[0], a[1]});
+      case Builtin::kDbSqliteOpen: return call(Ty::kBytes, "db_sqlite_open_v1", {a[0], a[1], a[2]});
+      case Builtin::kDbOpenHandle: return call(Ty::kI32, "db_open_handle_v1", {a[0]});
+      case Builtin::kDbQuery: return call(Ty::kBytes, "db_query_v1", {a[0], a[1], a[2], a[3]});
+      case Builtin::kDbExec: return call(Ty::kBytes, "db_exec_v1", {a[0], a[1], a[2], a[3]});
+      case Builtin::kDbClose: return call(Ty::kBytes, "db_close_v1", {a[0], a[1]});
+      case Builtin::kDbQueryRowsDoc: return call(Ty::kBytes, "db_query_rows_doc_v1", {a[0]});
+      case Builtin::kDbExecRowsAffected: return call(Ty::kI32, "db_exec_rows_affected_v1", {a[0]});
+      case Builtin::kDbRespIsOk: return call(Ty::kI32, "db_resp_is_ok_v1", {a[0]});
+      case Builtin::kDbRespErrCode: return call(Ty::kI32, "db_resp_err_code_v1", {a[0]});
+      case Builtin::kDbRespErrMsg: return call(Ty::kBytes, "db_resp_err_msg_v1", {a[0]});
+      case Builtin::kDbRespOkPayload: return call(Ty::kBytes, "db_resp_ok_payload_v1", {a[0]});
+      case Builtin::kDbCapsDefault: return call(Ty::kBytes, "db_caps_default_v1", {});
+      case Builtin::kDbCapsPack: return call(Ty::kBytes, "db_caps_pack_v1", {a[0], a[1], a[2], a[3]});
+      case Builtin::kDbParamsEmpty: return call(Ty::kBytes, "db_params_empty_v1", {});
+      case Builtin::kDbParamsOneNull: return call(Ty::kBytes, "db_params_one_null_v1", {});
+      case Builtin::kDbParamsOneBool: return call(Ty::kBytes, "db_params_one_bool_v1", {a[0]});
+      case Builtin::kDbParamsOneNumberDec: return call(Ty::kBytes, "db_params_one_number_dec_v1", {a[0]});
+      case Builtin::kDbParamsOneString: return call(Ty::kBytes, "db_params_one_string_v1", {a[0]});
       case Builtin::kFmtS32Dec: return call(Ty::kBytes, "fmt_s32_dec", {a[0]});
       case Builtin::kOptNone:
         if (n.ty == Ty::kOptView) return temp(Ty::kResView, "rt::ResView{{}, 0, true}");
@@ -705,6 +724,22 @@ std::optional<X07Translation> translate_x07(const Plan& plan, std::size_t native
                                     : std::string("io.item") + (h->fn->params.size() > 1 ? ", sluice::ScratchBuf::kHandle" : "");
     entries += "  return rt::run_entry(io, kFuel, g_input, [&](rt::Ctx& cx) { return " + callee + "(cx, " + args + "); });\n}\n";
     t.stage_fns[i] = "sluice::UserFn{nullptr, &" + entry + "}";
+  }
+  // Run-time arguments (docs/expressions.md): each one a function called once when the run starts.
+  std::size_t n_run_time = 0;
+  for (const PlanStage* st : {&plan.source, &plan.sink}) {
+    for (const PlanArg& a : st->args) {
+      if (a.value.kind != ArgValue::Kind::kRunTime) continue;
+      const x07::FnHandle* h = x07::x07_handle_of(a.value.fn);
+      if (h == nullptr) continue;
+      fuel = h->settings->fuel;
+      const std::string callee = reg.fn_name(h->fn);
+      const std::string entry = "run_time_arg" + std::to_string(n_run_time++);
+      entries += "// " + Registry::sanitize_comment(std::string(st->spec->id) + " " + a.name) + ", evaluated when the run starts\n";
+      entries += "sluice::UserFnStatus " + entry + "(const void*, sluice::UserFnIo& io) {\n";
+      entries += "  return rt::run_entry(io, kFuel, g_input, [&](rt::Ctx& cx) { return " + callee + "(cx, io.item); });\n}\n";
+      t.run_time_fns[h] = "sluice::UserFn{nullptr, &" + entry + "}";
+    }
   }
   // Translating a function may name more functions (its callees): the registry grows as we go.
   std::string decls, defs;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ struct X07Translation {
   std::string code;                        // namespace-scope C++: tables, functions, entries
   std::vector<std::string> stage_fns;      // per chain stage: a sluice::UserFn expression, or ""
   std::vector<std::string> headers;        // what `code` includes
+  // Per run-time argument of the source and the sink (ArgValue::kRunTime), by the address of
+  // its function's handle (UserFn::ctx): the sluice::UserFn expression of its compiled entry.
+  std::map<const void*, std::string> run_time_fns;
 };
 
 // Every function reachable from the plan's stages, translated. `native_modules` is the number of

@@ -19,6 +19,7 @@
 #include "compiler/x07/module.hpp"
 #include "compiler/x07/program.hpp"
 #include "runtime/plan_hash.hpp"
+#include "runtime/world.hpp"
 
 namespace sluice {
 namespace {
@@ -45,6 +46,29 @@ void collect_refs(const JsonNode& n, std::vector<std::string>& module_ids) {
       module_ids.push_back(x07::module_of(n.items[0].text));
     for (const JsonNode& k : n.items) collect_refs(k, module_ids);
   }
+}
+
+// The expression's JSON on one line: how a run-time argument shows in plans.
+std::string compact_json(const JsonNode& n) {
+  switch (n.kind) {
+    case JsonKind::kNull: return "null";
+    case JsonKind::kBool: return n.boolean ? "true" : "false";
+    case JsonKind::kInteger:
+    case JsonKind::kNumber: return n.text;
+    case JsonKind::kString: return json_quote(n.text);
+    case JsonKind::kArray: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < n.items.size(); ++i) out += (i ? "," : "") + compact_json(n.items[i]);
+      return out + "]";
+    }
+    case JsonKind::kObject: {
+      std::string out = "{";
+      for (std::size_t i = 0; i < n.members.size(); ++i)
+        out += (i ? "," : "") + json_quote(n.members[i].key) + ":" + compact_json(n.members[i].value);
+      return out + "}";
+    }
+  }
+  return "";
 }
 
 ArgValue to_arg(const x07::Value& v, x07::Ty ty) {
@@ -155,6 +179,45 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
     }
     locals.values.push_back(std::move(v));
   }
+  // A run-time argument (docs/expressions.md): the expression calls std.db.* (or a function that
+  // does), so it is evaluated when the pipe runs, never here. It becomes a function of its own,
+  // checked again with one hidden bytes_view parameter in slot 0 and no lets: the lets' values
+  // exist only in this compile, not in a built executable's run.
+  std::size_t run_time_fns = 0;
+  const auto run_time_arg = [&](const JsonNode& x, const std::string& pointer, ValueType want,
+                                std::string_view what) -> std::optional<ArgValue> {
+    const std::vector<std::pair<std::string, x07::Ty>> hidden{{"\x01run_time_arg", x07::Ty::kView}};
+    const std::size_t before = diags.size();
+    auto ir = x07::check_expr_ir(x, base + pointer, hidden, to_ty(want), env);
+    if (!ir) {
+      if (diags.size() == before)
+        diags.push_back(make_diagnostic(DiagId::kExprType, file, x.pos.line, x.pos.column, base + pointer,
+                                        std::string(what) + ": the expression does not check"));
+      if (!lets.empty())
+        diags.back().hint = "an expression evaluated at run time (it calls std.db.*) cannot use the entry's lets";
+      return std::nullopt;
+    }
+    if (ir->node.ty != x07::Ty::kI32 && ir->node.ty != x07::Ty::kBytes) {
+      diags.push_back(make_diagnostic(DiagId::kExprType, file, x.pos.line, x.pos.column, base + pointer,
+                                      std::string(what) + ": an expression evaluated at run time must give i32 or bytes",
+                                      "wrap a view in [\"view.to_bytes\", ...]"));
+      return std::nullopt;
+    }
+    if (!world_is_os(options.world)) {
+      diags.push_back(make_diagnostic(DiagId::kWorld, file, x.pos.line, x.pos.column, base + pointer,
+                                      std::string(what) + " calls std.db.*, which only OS worlds allow (run-os, run-os-sandboxed); got " +
+                                          std::string(world_name(options.world)),
+                                      "choose --world run-os-sandboxed"));
+      return std::nullopt;
+    }
+    values_read_input = values_read_input || x07::reads_input(ir->node);
+    ArgValue v;
+    v.kind = ArgValue::Kind::kRunTime;
+    v.i = ir->node.ty == x07::Ty::kBytes ? 1 : 0;
+    v.bytes = compact_json(x);
+    v.fn = program->add_run_time_fn(std::move(*ir), "sluice.run_time_arg." + std::to_string(run_time_fns++));
+    return v;
+  };
   // Views of let values point into locals.values' buffers, which stay put from here on.
   const ExprEvalFn eval = [&](const JsonNode& x, const std::string& pointer, ValueType want,
                               std::string_view what) -> std::optional<ArgValue> {
@@ -166,6 +229,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
                                         std::string(what) + ": the expression does not check"));
       return std::nullopt;
     }
+    if (x07::needs_run_time(ir->node)) return run_time_arg(x, pointer, want, what);
     values_read_input = values_read_input || x07::reads_input(ir->node);
     x07::EvalResult r = x07::eval_expr(*ir, locals.values, program->settings());
     if (r.status != UserFnStatus::kOk) {
@@ -182,6 +246,10 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
     if (diags[i].file == file && diags[i].pointer.rfind(base, 0) != 0) diags[i].pointer = base + diags[i].pointer;
   if (result.ok()) {
     Plan plan = elaborate(checked, options.world, file_name);
+    // Run-time arguments are x07 functions too: the C++ backend translates them.
+    for (const PlanStage* st : {&plan.source, &plan.sink})
+      for (const PlanArg& a : st->args)
+        if (a.value.kind == ArgValue::Kind::kRunTime) plan.uses_user_functions = true;
     FnContext ctx(*program, entry, file, *pipe_root, base, diags);
     const auto sigs = resolve_fns(plan, ctx);
     PluginResolveInput plugins;

@@ -28,6 +28,7 @@ Json value_json(const ArgValue& v) {
     case ArgValue::Kind::kBytes:
       if (is_valid_utf8(v.bytes)) return Json{{"bytes", v.bytes}};
       return Json{{"hex", to_hex(v.bytes)}};
+    case ArgValue::Kind::kRunTime: return Json{{"run_time", v.bytes}};
   }
   return nullptr;
 }
@@ -94,6 +95,7 @@ std::string plan_value_text(const ArgValue& v) {
     case ArgValue::Kind::kInt: return std::to_string(v.i);
     case ArgValue::Kind::kWord: return v.bytes;
     case ArgValue::Kind::kBytes: return is_valid_utf8(v.bytes) ? json_quote(v.bytes) : "hex:" + to_hex(v.bytes);
+    case ArgValue::Kind::kRunTime: return "(at run time) " + v.bytes;
   }
   return "?";
 }

@@ -33,7 +33,7 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "\n"
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
       "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]\n"
-      "          [--par-threads N] [--profile] [--shard I/N|auto [--shards N]]\n"
+      "          [--par-threads N] [--profile] [--shard I/N|auto [--shards N]] [--allow-db DB]...\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
       "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
@@ -41,6 +41,8 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "  --page-size N     input page size in bytes (default 65536); results never depend on it\n"
       "  --read-mode MODE  read (default: read(2) into pool pages) or mmap\n"
       "  --input FILE      the program input x07 functions see as `input` (default: empty)\n"
+      "  --allow-db DB     run-os-sandboxed: a database the pipe may open (sqlite:PATH, postgres://HOST:PORT);\n"
+      "                    repeatable; any other open is denied with 53249\n"
       "  --no-fsync        fs sinks skip the fsync of the file and directory before OK (faster; the\n"
       "                    output is still all-or-nothing, but may not survive a power cut)\n"
       "  --no-copy-offload a pipe that copies a file unchanged moves its bytes through pages instead of\n"
@@ -134,6 +136,8 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
       if (::stat(std::string(v).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         return usage(argv0, "--root: not a directory: " + std::string(v));
       env.fs_root.dir = std::string(v);
+    } else if (a == "--allow-db") {
+      env.allow_db.emplace_back(v);
     } else if (a == "--emit") {
       if (!parse_emit_mode(v, emit)) return usage(argv0, "--emit: expected doc, payload, summary or json, got " + std::string(v));
     } else if (a == "--page-size") {

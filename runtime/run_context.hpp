@@ -11,6 +11,7 @@
 #include "runtime/flow.hpp"
 #include "runtime/page_pool.hpp"
 #include "runtime/result_doc.hpp"
+#include "runtime/run_resources.hpp"
 
 namespace sluice {
 
@@ -119,6 +120,10 @@ class RunContext {
   void count_copy(std::uint64_t n) { copied_bytes_ += n; }
   [[nodiscard]] std::uint64_t copied_bytes() const { return copied_bytes_; }
 
+  // The run's open OS resources (database connections): closed when this context is destroyed,
+  // which every backend does when the run ends, however it ends.
+  [[nodiscard]] RunResources& resources() { return resources_; }
+
  private:
   Budgets budgets_;
   PagePool* pool_;
@@ -134,6 +139,8 @@ class RunContext {
   std::uint64_t copied_bytes_ = 0;
   ProgressMeter* progress_ = nullptr;
   std::uint64_t offloaded_bytes_ = 0;
+  // Last member: destroyed first, so connections close while the rest of the context is intact.
+  RunResources resources_;
 };
 
 // Payload builders for the structured ERR payloads of §14.

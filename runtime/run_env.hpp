@@ -6,6 +6,9 @@
 #include "runtime/input_stream.hpp"
 #include "runtime/shard.hpp"
 
+#include <string>
+#include <vector>
+
 namespace sluice {
 
 class ProgressMeter;
@@ -32,6 +35,9 @@ struct RunEnv {
   // --shard I/N (docs/scale-out.md): an fs_open_read_v1 source reads its slice of the file and fs
   // file sinks write PATH.part-I-of-N. Not active (count 0) by default.
   ShardSpec shard;
+  // --allow-db: the databases a run-os-sandboxed run may open ("sqlite:PATH" as written in the
+  // pipe, "postgres://HOST:PORT"); everything else is denied with 53249 (docs/databases.md).
+  std::vector<std::string> allow_db;
 };
 
 }  // namespace sluice

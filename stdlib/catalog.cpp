@@ -54,6 +54,20 @@ constexpr StageSpec kSrcFsOpenRead{.id = "std.stream.src.fs_open_read_v1",
     .cpp_config = "sluice::fs_open_read_config",
     .build_source = build_source<FsOpenReadSource, fs_open_read_config>};
 
+constexpr std::array kDbRowsPos{PositionalSpec{"conn", ValueType::kI32}, PositionalSpec{"sql", ValueType::kBytesView},
+                                PositionalSpec{"params_doc", ValueType::kBytes},
+                                PositionalSpec{"qcaps_doc", ValueType::kBytes}};
+constexpr StageSpec kSrcDbRowsDoc{.id = "std.stream.src.db_rows_doc_v1",
+                                  .kind = StageKind::kSource,
+                                  .positional = kDbRowsPos,
+                                  .fields = kSourceFields,
+                                  .world = WorldNeed::kOs,
+                                  .summary = "one item per row of a database query (DataModel row values)",
+    .cpp_header = "stdlib/src/db_rows_doc.hpp",
+    .cpp_type = "sluice::DbRowsDocSource",
+    .cpp_config = "sluice::db_rows_doc_config",
+    .build_source = build_source<DbRowsDocSource, db_rows_doc_config>};
+
 // ---- transducers ----
 constexpr std::array kBrandFields{kInBrand, kOutBrand};
 
@@ -299,6 +313,20 @@ constexpr StageSpec kSinkU32Frames{.id = "std.stream.sink.u32frames_v1",
                                    .wraps_sink = true,
                                    .summary = "each item delivered to the inner sink as u32le(len) then its bytes"};
 
+constexpr std::array kDbExecPos{PositionalSpec{"conn", ValueType::kI32}, PositionalSpec{"sql", ValueType::kBytesView}};
+constexpr std::array kDbExecFields{FieldSpec{"batch_rows", FieldKind::kIntLiteral, false, 1, 0}, kInBrand};
+// sluice's own sink (not an X07 id): descriptor ids X07 does not define start with "sluice.".
+constexpr StageSpec kSinkDbExec{.id = "sluice.stream.sink.db_exec_v1",
+                                .kind = StageKind::kSink,
+                                .positional = kDbExecPos,
+                                .fields = kDbExecFields,
+                                .world = WorldNeed::kOs,
+                                .summary = "each row item bound to a statement and run, in transactions of batch_rows rows",
+    .cpp_header = "stdlib/sink/db_exec.hpp",
+    .cpp_type = "sluice::DbExecSink",
+    .cpp_config = "sluice::db_exec_config",
+    .build_sink = build_sink<DbExecSink, db_exec_config>};
+
 constexpr std::array kWriteFilePos{PositionalSpec{"path", ValueType::kBytes}};
 constexpr StageSpec kSinkWriteFile{.id = "std.stream.sink.world_fs_write_file_v1",
                                    .kind = StageKind::kSink,
@@ -342,12 +370,13 @@ constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_s
     .cpp_config = "sluice::write_stream_config",
     .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 
-constexpr std::array<const StageSpec*, 24> kAll{
-    &kSrcBytes,      &kSrcFsOpenRead, &kXfTake,        &kXfSplitLines,    &kXfFrame,
+constexpr std::array<const StageSpec*, 26> kAll{
+    &kSrcBytes,      &kSrcFsOpenRead, &kSrcDbRowsDoc, &kXfTake,        &kXfSplitLines,    &kXfFrame,
     &kXfDeframe,     &kXfJsonCanon,   &kXfMapBytes,    &kXfFilter,        &kXfMapInPlace,
     &kXfRequireBrand, &kXfPlugin,   &kXfParMap,      &kXfParMapResult,  &kXfParMapUnordered,
     &kXfParMapUnorderedResult,      &kSinkCollect,   &kSinkHash,        &kSinkNull,  &kSinkHashPoly61,
     &kSinkU32Frames, &kSinkWriteFile, &kSinkWriteStream, &kSinkWriteStreamHash,
+    &kSinkDbExec,
 };
 
 }  // namespace
@@ -365,15 +394,13 @@ std::span<const StageSpec* const> all_stages() { return kAll; }
 namespace sluice {
 
 bool is_x07_stage_not_yet_supported(std::string_view id) {
-  static constexpr std::array<std::string_view, 8> kIds{
+  static constexpr std::array<std::string_view, 6> kIds{
       "std.stream.src.rr_send_v1",
-      "std.stream.src.db_rows_doc_v1",
       "std.stream.src.net_tcp_read_stream_handle_v1",
       "std.stream.src.net_tcp_read_u32frames_v1",
       "std.stream.sink.net_tcp_write_stream_handle_v1",
       "std.stream.sink.net_tcp_write_u32frames_v1",
       "std.stream.sink.net_tcp_connect_write_v1",
-      "std.stream.sink.db_exec_v1",
   };
   for (std::string_view s : kIds)
     if (s == id) return true;

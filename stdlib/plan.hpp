@@ -1,5 +1,7 @@
 // The elaborated plan: what the front end hands to the backends. Every argument is resolved to a
-// value (expr_v1 evaluated, defaults filled in), so a backend needs no descriptor JSON.
+// value (expr_v1 evaluated, defaults filled in), so a backend needs no descriptor JSON; except a
+// run-time argument (an expression calling std.db.*), kept as a function evaluated when the run
+// starts (docs/expressions.md).
 #pragma once
 
 #include <cstdint>
@@ -19,10 +21,16 @@
 namespace sluice {
 
 struct ArgValue {
-  enum class Kind : std::uint8_t { kInt, kBytes, kWord };
+  enum class Kind : std::uint8_t {
+    kInt, kBytes, kWord,
+    kRunTime,  // an expression evaluated at run start (fn); bytes holds its source text
+  };
   Kind kind = Kind::kInt;
-  std::int64_t i = 0;   // kInt value, or the word's index for kWord
+  std::int64_t i = 0;   // kInt value, or the word's index for kWord; kRunTime: 1 if fn returns bytes, 0 if i32
   std::string bytes;    // kBytes value, or the word itself for kWord
+  // kRunTime: a (bytes_view) -> i32 | bytes function whose argument is ignored. Its calls of
+  // std.db.* find the run's resources through current_run_resources().
+  UserFn fn = {};
 };
 
 struct PlanArg {

@@ -37,6 +37,16 @@ FsOpenReadConfig fs_open_read_config(const Plan& plan) {
   return cfg;
 }
 
+DbRowsDocConfig db_rows_doc_config(const Plan& plan) {
+  const PlanStage& s = plan.source;
+  return {s.arg("conn"), s.arg("sql"), s.arg("params_doc"), s.arg("qcaps_doc")};
+}
+
+DbExecConfig db_exec_config(const Plan& plan) {
+  const PlanStage& s = plan.sink;
+  return {s.arg("conn"), s.arg("sql"), u32_arg(s, "batch_rows")};
+}
+
 TakeConfig take_config(const Plan& plan, std::size_t index) { return {plan.chain[index].int_arg("n")}; }
 
 SplitLinesConfig split_lines_config(const Plan& plan, std::size_t index) {

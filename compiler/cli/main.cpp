@@ -73,6 +73,7 @@ std::vector<void*> g_plugin_handles;
 // --deny-warnings: a descriptor with warnings (lints among them) is rejected like one with errors.
 bool g_deny_warnings = false;
 unsigned g_par_threads = 0;  // run --par-threads (0: as many as cores)
+std::vector<std::string> g_allow_db;  // run --allow-db (docs/databases.md)
 
 // What every command that compiles a pipe takes besides the pipe: modules, native modules, the
 // plugin registry's arch root and plugin files, and --deny-warnings.
@@ -255,6 +256,7 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   opts.env.copy_offload = !no_copy_offload;
   opts.env.par_threads = g_par_threads;
   opts.env.shard = shard;
+  opts.env.allow_db = g_allow_db;
   opts.page_size = page_size;
   ProgressMode progress_mode = ProgressMode::kAuto;
   parse_progress_mode(progress, progress_mode);  // CLI11 has already checked the value
@@ -396,6 +398,10 @@ int main(int argc, char** argv) {
                   "SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shards N");
   run->add_option("--shards", run_shards, "with --shard auto under a Kubernetes Indexed Job: N, the Job's completions")
       ->check(CLI::Range(1u, kMaxShards));
+  run->add_option("--allow-db", g_allow_db,
+                  "run-os-sandboxed: a database the pipe may open, sqlite:PATH (the path as the pipe writes it) or "
+                  "postgres://HOST:PORT; repeatable; any other open is denied with 53249")
+      ->allow_extra_args(false);
   run->footer("Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error, 4 runtime trap,\n"
               "6 the result could not be written to stdout (e.g. the reader of a pipe went away).");
 
@@ -452,7 +458,7 @@ int main(int argc, char** argv) {
                     "build cache (default: $SLUICE_CACHE_DIR, $XDG_CACHE_HOME/sluice or ~/.cache/sluice)");
   build->add_flag("--no-cache", build_no_cache, "compile even when the cache has this build");
   build->add_flag("-v,--verbose", build_verbose, "say whether the cache was used and show the compile command");
-  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload, --progress, --par-threads and --shard like `sluice run`,\n"
+  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload, --progress, --par-threads, --shard and --allow-db like `sluice run`,\n"
                 "and exits 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 stdout write failed.\n"
                 "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
                 "5 when compiling fails (no file is left at the output path).");

@@ -237,6 +237,25 @@ Value apply_builtin(const Node& n, std::array<Value, 6>& a, EvalState& st) {
     case Builtin::kTestCodeTrue: return of_i32(rt::kCodeAssertTrue);
     case Builtin::kTestCodeI32Eq: return of_i32(rt::kCodeAssertI32Eq);
     case Builtin::kTestCodeBytesEq: return of_i32(rt::kCodeAssertBytesEq);
+    case Builtin::kDbOpen: return of_buf(rt::db_open_v1(a[0].view, a[1].view));
+    case Builtin::kDbSqliteOpen: return of_buf(rt::db_sqlite_open_v1(a[0].view, a[1].i, a[2].view));
+    case Builtin::kDbOpenHandle: return of_i32(rt::db_open_handle_v1(a[0].view));
+    case Builtin::kDbQuery: return of_buf(rt::db_query_v1(a[0].i, a[1].view, a[2].view, a[3].view));
+    case Builtin::kDbExec: return of_buf(rt::db_exec_v1(a[0].i, a[1].view, a[2].view, a[3].view));
+    case Builtin::kDbClose: return of_buf(rt::db_close_v1(a[0].i, a[1].view));
+    case Builtin::kDbQueryRowsDoc: return of_buf(rt::db_query_rows_doc_v1(a[0].view));
+    case Builtin::kDbExecRowsAffected: return of_i32(rt::db_exec_rows_affected_v1(a[0].view));
+    case Builtin::kDbRespIsOk: return of_i32(rt::db_resp_is_ok_v1(a[0].view));
+    case Builtin::kDbRespErrCode: return of_i32(rt::db_resp_err_code_v1(a[0].view));
+    case Builtin::kDbRespErrMsg: return of_buf(rt::db_resp_err_msg_v1(a[0].view));
+    case Builtin::kDbRespOkPayload: return of_buf(rt::db_resp_ok_payload_v1(a[0].view));
+    case Builtin::kDbCapsDefault: return of_buf(rt::db_caps_default_v1());
+    case Builtin::kDbCapsPack: return of_buf(rt::db_caps_pack_v1(a[0].i, a[1].i, a[2].i, a[3].i));
+    case Builtin::kDbParamsEmpty: return of_buf(rt::db_params_empty_v1());
+    case Builtin::kDbParamsOneNull: return of_buf(rt::db_params_one_null_v1());
+    case Builtin::kDbParamsOneBool: return of_buf(rt::db_params_one_bool_v1(a[0].i));
+    case Builtin::kDbParamsOneNumberDec: return of_buf(rt::db_params_one_number_dec_v1(a[0].view));
+    case Builtin::kDbParamsOneString: return of_buf(rt::db_params_one_string_v1(a[0].view));
   }
   return {};
 }

@@ -60,7 +60,14 @@ enum class Builtin : std::uint8_t {
   kTake, kDrop, kClampSlice, kClampSliceView,
   kTestPass, kTestFail, kTestAssertI32Eq, kTestAssertBytesEq, kTestAssertTrue,
   kTestCodeTrue, kTestCodeI32Eq, kTestCodeBytesEq,
+  // std.db (spec x07-modules §3.4; stdlib/x07/db.hpp). The effectful ones (is_run_time_builtin)
+  // make an expression a run-time argument.
+  kDbOpen, kDbSqliteOpen, kDbOpenHandle, kDbQuery, kDbExec, kDbClose, kDbQueryRowsDoc, kDbExecRowsAffected, kDbRespIsOk, kDbRespErrCode, kDbRespErrMsg, kDbRespOkPayload, kDbCapsDefault, kDbCapsPack, kDbParamsEmpty, kDbParamsOneNull, kDbParamsOneBool, kDbParamsOneNumberDec, kDbParamsOneString,
 };
+
+// True for builtins that open or use an OS resource of the run (a database connection): an
+// expression calling one, directly or through a function, is evaluated when the pipe runs.
+bool is_run_time_builtin(Builtin b);
 
 // The std.brand.cast_* forms (spec §2.8): what the validated value becomes.
 enum class BrandCast : std::uint8_t {

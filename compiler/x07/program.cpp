@@ -1,5 +1,7 @@
 #include "compiler/x07/program.hpp"
 
+#include <algorithm>
+
 #include <sys/stat.h>
 
 #include "stdlib/x07/library.hpp"
@@ -180,6 +182,17 @@ std::optional<Callee> Program::resolve_call(const std::string& name, const Modul
     report(out, DiagId::kX07UnknownName, at, "unknown function " + json_quote(name));
   }
   return std::nullopt;
+}
+
+UserFn Program::add_run_time_fn(ExprIr ir, std::string name) {
+  FnIr& f = fns_.emplace_back();
+  f.name = std::move(name);
+  f.params = {Ty::kView};
+  f.result = ir.node.ty;
+  f.nslots = std::max<std::uint32_t>(ir.nslots, 1);
+  f.body = std::move(ir.node);
+  f.checked = true;
+  return make_user_fn(handle_for(f));
 }
 
 const FnHandle& Program::handle_for(const FnIr& fn) {

@@ -80,6 +80,10 @@ class Program {
     return it == fn_by_name_.end() ? nullptr : it->second;
   }
 
+  // A run-time argument (docs/expressions.md): `ir`, checked with one unnamed bytes_view local in
+  // slot 0, made a function (bytes_view) -> its type named `name`, kept alive by the program.
+  UserFn add_run_time_fn(ExprIr ir, std::string name);
+
   [[nodiscard]] const EvalSettings& settings() const { return *settings_; }
   EvalSettings& settings() { return *settings_; }
   // The directory a bare pipe's modules are looked up in.

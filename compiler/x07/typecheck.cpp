@@ -134,7 +134,43 @@ const BuiltinSpec kBuiltins[] = {
     {"std.test.code_assert_true", Builtin::kTestCodeTrue, Ty::kI32, {}},
     {"std.test.code_assert_i32_eq", Builtin::kTestCodeI32Eq, Ty::kI32, {}},
     {"std.test.code_assert_bytes_eq", Builtin::kTestCodeBytesEq, Ty::kI32, {}},
+    // std.db (x07-modules §3.4): no import needed, OS worlds only at run time.
+    {"std.db.open_v1", Builtin::kDbOpen, Ty::kBytes, {Ty::kView, Ty::kView}},
+    {"std.db.sqlite.open_v1", Builtin::kDbSqliteOpen, Ty::kBytes, {Ty::kView, Ty::kI32, Ty::kView}},
+    {"std.db.open_handle_v1", Builtin::kDbOpenHandle, Ty::kI32, {Ty::kView}},
+    {"std.db.query_v1", Builtin::kDbQuery, Ty::kBytes, {Ty::kI32, Ty::kView, Ty::kView, Ty::kView}},
+    {"std.db.exec_v1", Builtin::kDbExec, Ty::kBytes, {Ty::kI32, Ty::kView, Ty::kView, Ty::kView}},
+    {"std.db.close_v1", Builtin::kDbClose, Ty::kBytes, {Ty::kI32, Ty::kView}},
+    {"std.db.query_rows_doc_v1", Builtin::kDbQueryRowsDoc, Ty::kBytes, {Ty::kView}},
+    {"std.db.exec_rows_affected_v1", Builtin::kDbExecRowsAffected, Ty::kI32, {Ty::kView}},
+    {"std.db.spec.resp_is_ok_v1", Builtin::kDbRespIsOk, Ty::kI32, {Ty::kView}},
+    {"std.db.spec.resp_err_code_v1", Builtin::kDbRespErrCode, Ty::kI32, {Ty::kView}},
+    {"std.db.spec.resp_err_msg_v1", Builtin::kDbRespErrMsg, Ty::kBytes, {Ty::kView}},
+    {"std.db.spec.resp_ok_payload_v1", Builtin::kDbRespOkPayload, Ty::kBytes, {Ty::kView}},
+    {"std.db.sqlite.caps_default_v1", Builtin::kDbCapsDefault, Ty::kBytes, {}},
+    {"std.db.spec.caps_pack_v1", Builtin::kDbCapsPack, Ty::kBytes, {Ty::kI32, Ty::kI32, Ty::kI32, Ty::kI32}},
+    {"std.db.params.empty_v1", Builtin::kDbParamsEmpty, Ty::kBytes, {}},
+    {"std.db.params.one_null_v1", Builtin::kDbParamsOneNull, Ty::kBytes, {}},
+    {"std.db.params.one_bool_v1", Builtin::kDbParamsOneBool, Ty::kBytes, {Ty::kI32}},
+    {"std.db.params.one_number_dec_v1", Builtin::kDbParamsOneNumberDec, Ty::kBytes, {Ty::kView}},
+    {"std.db.params.one_string_v1", Builtin::kDbParamsOneString, Ty::kBytes, {Ty::kView}},
 };
+
+}  // namespace
+
+bool is_run_time_builtin(Builtin b) {
+  switch (b) {
+    case Builtin::kDbOpen:
+    case Builtin::kDbSqliteOpen:
+    case Builtin::kDbQuery:
+    case Builtin::kDbExec:
+    case Builtin::kDbClose:
+      return true;
+    default: return false;
+  }
+}
+
+namespace {
 
 const BuiltinSpec* find_builtin(std::string_view name) {
   for (const BuiltinSpec& b : kBuiltins)
@@ -714,7 +750,23 @@ bool reads_input(const Node& n, std::vector<const FnIr*>& seen) {
   return false;
 }
 
+bool needs_run_time(const Node& n, std::vector<const FnIr*>& seen) {
+  if (n.op == Op::kBuiltin && is_run_time_builtin(static_cast<Builtin>(n.sub))) return true;
+  if (n.op == Op::kCall && n.callee && std::find(seen.begin(), seen.end(), n.callee) == seen.end()) {
+    seen.push_back(n.callee);
+    if (needs_run_time(n.callee->body, seen)) return true;
+  }
+  for (const Node& k : n.kids)
+    if (needs_run_time(k, seen)) return true;
+  return false;
+}
+
 }  // namespace
+
+bool needs_run_time(const Node& n) {
+  std::vector<const FnIr*> seen;
+  return needs_run_time(n, seen);
+}
 
 bool reads_input(const Node& n) {
   std::vector<const FnIr*> seen;

@@ -50,6 +50,10 @@ std::optional<ExprIr> check_expr_ir(const JsonNode& x, const std::string& pointe
                                     const std::vector<std::pair<std::string, Ty>>& locals, Ty want,
                                     const CheckEnv& env);
 
+// True when evaluating `n` calls a run-time builtin (std.db.open_v1, ...), itself or in a function
+// it calls: the expression is then a run-time argument (docs/expressions.md).
+bool needs_run_time(const Node& n);
+
 // True when evaluating `n` may read the program input (`input`), itself or in a function it calls.
 bool reads_input(const Node& n);
 

@@ -51,9 +51,9 @@ PY
 echo "fmt: $checked files keep their values and are idempotent ($rejected bad-JSON cases refused)"
 
 # 2. The repository's examples are formatted, and formatting does not change what a pipe does.
-"$sluice" fmt --check examples/*.json examples/brandlab/events.x07.json examples/native/rot13_pipe.json \
+"$sluice" fmt --check examples/*.json examples/brandlab/events.x07.json examples/native/rot13_pipe.json examples/sqlite/*.json \
   plugins/examples/upper_ascii/shout_lines.json > "$tmp/check.out" || { cat "$tmp/check.out"; fail "examples not formatted"; }
-grep -q '^11 files formatted$' "$tmp/check.out" || fail "fmt --check summary: $(cat "$tmp/check.out")"
+grep -q '^14 files formatted$' "$tmp/check.out" || fail "fmt --check summary: $(cat "$tmp/check.out")"
 # Golden pipes and their modules, formatted in place in a copy, give the same docs.
 cp -r tests/cases "$tmp/cases"
 mapfile -t copies < <(find "$tmp/cases" -maxdepth 2 \( -name 'stream_pipe_*.json' -o -name '*.x07.json' \) ! -name '*.case.json' | sort)

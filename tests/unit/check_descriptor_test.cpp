@@ -152,8 +152,10 @@ TEST_CASE("check: unknown, unsupported and misplaced stages") {
   CHECK(has(far.hint, "known sinks: "));
   CHECK(has(far.hint, "std.stream.sink.collect_bytes_v1"));
 
-  const Diagnostic unsupported = only(compile(pipe_xf(R"(["std.stream.sink.db_exec_v1", ["id", "xf.x_v1"]])")), "E_PIPE_STAGE_UNSUPPORTED", "/3/1/0");
-  CHECK(unsupported.message == "std.stream.sink.db_exec_v1 is an X07 stage that sluice does not support yet");
+  const Diagnostic unsupported = only(compile(pipe_xf(R"(["std.stream.sink.net_tcp_connect_write_v1", ["id", "xf.x_v1"]])")), "E_PIPE_STAGE_UNSUPPORTED", "/3/1/0");
+  CHECK(unsupported.message == "std.stream.sink.net_tcp_connect_write_v1 is an X07 stage that sluice does not support yet");
+  // Not an X07 id (docs/compat.md, Databases): an unknown stage, not an unsupported one.
+  only(compile(pipe_sink(R"(["std.stream.sink.db_exec_v1"])")), "E_PIPE_UNKNOWN_STAGE", "/4/0");
   only(compile(pipe(kCfg, R"(["std.stream.src.rr_send_v1", ["std.stream.expr_v1", ["bytes.lit", "k"]]])")),
        "E_PIPE_STAGE_UNSUPPORTED", "/2/0");
 

@@ -1,0 +1,139 @@
+#include "runtime/os/postgres_driver.hpp"
+
+#include <libpq-fe.h>
+
+#include <cstring>
+
+namespace sluice::os {
+namespace {
+
+PGconn* pc(void* p) { return static_cast<PGconn*>(p); }
+PGresult* pr(void* p) { return static_cast<PGresult*>(p); }
+
+// Built-in type OIDs (pg_type.dat): the ones mapped to DataModel numbers and booleans.
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701,
+              kNumeric = 1700;
+
+std::string trimmed(const char* m) {
+  std::string s = m ? m : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+PgFailure classify(PGconn* c, PGresult* r) {
+  if (PQstatus(c) == CONNECTION_BAD) return PgFailure::kLost;
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  if (state && std::strcmp(state, "57014") == 0) return PgFailure::kTimeout;  // query_canceled
+  if (state && (std::strncmp(state, "57P", 3) == 0 || std::strncmp(state, "08", 2) == 0)) return PgFailure::kLost;
+  return PgFailure::kQuery;
+}
+
+}  // namespace
+
+std::unique_ptr<PgConn> PgConn::open(const std::string& uri, std::uint32_t connect_timeout_ms, std::string& error) {
+  // Whole seconds, at least 2 (libpq's minimum that is honoured); "0" would mean wait forever.
+  const std::string timeout = std::to_string(connect_timeout_ms ? (connect_timeout_ms + 999) / 1000 : 10);
+  const char* keys[] = {"dbname", "connect_timeout", nullptr};
+  const char* values[] = {uri.c_str(), timeout.c_str(), nullptr};
+  PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (c == nullptr || PQstatus(c) != CONNECTION_OK) {
+    error = c ? trimmed(PQerrorMessage(c)) : "out of memory";
+    PQfinish(c);
+    return nullptr;
+  }
+  // Server notices (e.g. "terminating connection") would go to stderr mid-run; the failure they
+  // announce reaches the caller as an error result anyway.
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  std::unique_ptr<PgConn> p(new PgConn());
+  p->conn_ = c;
+  return p;
+}
+
+PgConn::~PgConn() {
+  clear_result();
+  // A query still streaming is abandoned: drain nothing, just close (the server cancels it).
+  if (conn_) PQfinish(pc(conn_));
+}
+
+void PgConn::clear_result() {
+  if (result_) PQclear(pr(result_));
+  result_ = nullptr;
+}
+
+bool PgConn::set_statement_timeout_ms(std::uint32_t ms, std::string& error) {
+  const std::string sql = "SET statement_timeout = " + std::to_string(ms);
+  PGresult* r = PQexec(pc(conn_), sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  if (!ok) error = trimmed(PQerrorMessage(pc(conn_)));
+  PQclear(r);
+  return ok;
+}
+
+bool PgConn::start(std::string_view sql, const std::vector<std::string>& params, const std::vector<bool>& is_null,
+                   std::string& error, PgFailure& failure) {
+  clear_result();
+  rows_affected_ = 0;
+  const std::string text(sql);
+  std::vector<const char*> values(params.size());
+  std::vector<int> lengths(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    values[i] = is_null[i] ? nullptr : params[i].c_str();
+    lengths[i] = static_cast<int>(params[i].size());
+  }
+  if (!PQsendQueryParams(pc(conn_), text.c_str(), static_cast<int>(params.size()), nullptr, values.data(), lengths.data(),
+                         nullptr, 0) ||
+      !PQsetSingleRowMode(pc(conn_))) {
+    error = trimmed(PQerrorMessage(pc(conn_)));
+    failure = PQstatus(pc(conn_)) == CONNECTION_BAD ? PgFailure::kLost : PgFailure::kQuery;
+    return false;
+  }
+  return true;
+}
+
+PgConn::Step PgConn::next(std::string& error, PgFailure& failure) {
+  clear_result();
+  PGresult* r = PQgetResult(pc(conn_));
+  if (r == nullptr) return Step::kDone;
+  const ExecStatusType st = PQresultStatus(r);
+  if (st == PGRES_SINGLE_TUPLE) {
+    result_ = r;
+    return Step::kRow;
+  }
+  if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+    // The end of the rows (or a command): drain to the final null so the connection is ready again.
+    const char* n = PQcmdTuples(r);
+    rows_affected_ = n && *n ? std::strtoll(n, nullptr, 10) : 0;
+    result_ = r;  // kept for the column shape of an empty result
+    while (PGresult* more = PQgetResult(pc(conn_))) PQclear(more);
+    return Step::kDone;
+  }
+  error = trimmed(PQresultErrorMessage(r));
+  if (error.empty()) error = trimmed(PQerrorMessage(pc(conn_)));
+  failure = classify(pc(conn_), r);
+  PQclear(r);
+  while (PGresult* more = PQgetResult(pc(conn_))) PQclear(more);
+  return Step::kError;
+}
+
+int PgConn::column_count() const { return result_ ? PQnfields(pr(result_)) : 0; }
+std::string_view PgConn::column_name(int i) const { return PQfname(pr(result_), i); }
+PgKind PgConn::column_kind(int i) const {
+  switch (PQftype(pr(result_), i)) {
+    case kBool: return PgKind::kBool;
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid:
+    case kFloat4:
+    case kFloat8:
+    case kNumeric: return PgKind::kNumber;
+    case kBytea: return PgKind::kBytea;
+    default: return PgKind::kText;
+  }
+}
+bool PgConn::is_null(int i) const { return PQgetisnull(pr(result_), 0, i) != 0; }
+std::string_view PgConn::text(int i) const {
+  return {PQgetvalue(pr(result_), 0, i), static_cast<std::size_t>(PQgetlength(pr(result_), 0, i))};
+}
+
+}  // namespace sluice::os
