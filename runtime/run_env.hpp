@@ -9,6 +9,7 @@ namespace sluice {
 
 class ProgressMeter;
 class RunProfile;
+class RrSession;
 
 struct RunEnv {
   FsRoot fs_root;                       // where fs paths resolve; sandboxed unless run-os
@@ -28,6 +29,9 @@ struct RunEnv {
   // The per-stage profile (runtime/profile.hpp, --profile), owned by the host; null: none, and
   // then the run inserts no taps and times nothing.
   RunProfile* profile = nullptr;
+  // The run's record/replay session (--rr, runtime/os/rr_cassette.hpp), owned by the host, which
+  // opens it before the run and closes it after; null: none, and rr_send_v1 traps.
+  RrSession* rr = nullptr;
 };
 
 }  // namespace sluice

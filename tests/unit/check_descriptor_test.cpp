@@ -154,7 +154,7 @@ TEST_CASE("check: unknown, unsupported and misplaced stages") {
 
   const Diagnostic unsupported = only(compile(pipe_xf(R"(["std.stream.sink.db_exec_v1", ["id", "xf.x_v1"]])")), "E_PIPE_STAGE_UNSUPPORTED", "/3/1/0");
   CHECK(unsupported.message == "std.stream.sink.db_exec_v1 is an X07 stage that sluice does not support yet");
-  only(compile(pipe(kCfg, R"(["std.stream.src.rr_send_v1", ["std.stream.expr_v1", ["bytes.lit", "k"]]])")),
+  only(compile(pipe(kCfg, R"(["std.stream.src.net_tcp_read_stream_handle_v1", ["stream_handle", ["std.stream.expr_v1", 1]]])")),
        "E_PIPE_STAGE_UNSUPPORTED", "/2/0");
 
   CHECK(only(compile(pipe(kCfg, kSink)), "E_PIPE_STAGE_KIND", "/2/0").message ==
