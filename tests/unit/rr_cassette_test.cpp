@@ -277,7 +277,7 @@ TEST_CASE("rr: lookup_v1 and transcript_v1 over the smoke cassette on disk") {
   }
 }
 
-TEST_CASE("rr: appends write whole frames that replay; budgets and rewrite") {
+TEST_CASE("rr: appends write whole frames that replay, within budgets, and rewrite truncates once") {
   TempDir root;
   const FsRoot fs{root.path(), true};
   RrConfig cfg;
