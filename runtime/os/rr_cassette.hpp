@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -96,17 +97,30 @@ struct RrEntryFields {
 };
 std::string encode_rr_entry(const RrEntryFields& f);
 
+// Frees a cassette buffer (malloc'ed, see rr_cassette.cpp).
+struct RrFree {
+  void operator()(char* p) const noexcept;
+};
+
 // A cassette's bytes and its entries (views into `bytes`). Not copyable or movable: the entries
 // point into the object's own buffer.
 struct RrCassette {
   RrCassette() = default;
   RrCassette(const RrCassette&) = delete;
   RrCassette& operator=(const RrCassette&) = delete;
-  std::string bytes;
+  // The file's bytes, in a buffer that is never zero-filled first: a read(2) writes each byte
+  // once (a std::string's resize would touch every page twice).
+  [[nodiscard]] std::string_view bytes() const { return {data_.get(), size_}; }
+  void assign(std::string_view b);
   std::vector<RrEntry> entries;
   std::uint64_t bad_offset = 0;  // where parsing stopped on an error (the frame's header offset)
+
+ private:
+  friend RrCode load_rr_cassette(const FsRoot&, std::string_view, const RrBudgets&, bool, RrCassette&, std::string&);
+  std::unique_ptr<char[], RrFree> data_;
+  std::size_t size_ = 0;
 };
-// Parses `c.bytes` into `c.entries`: kTooLarge, kTruncated, kTooManyEntries or an entry code.
+// Parses `c.bytes()` into `c.entries`: kTooLarge, kTruncated, kTooManyEntries or an entry code.
 RrCode parse_rr_cassette(RrCassette& c, const RrBudgets& budgets);
 
 // Where cassettes of the fs root `root` live: <root.dir>/.x07_rr, sandboxed like the root.

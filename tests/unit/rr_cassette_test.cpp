@@ -47,7 +47,7 @@ std::string frame(const std::string& payload) { return u32(static_cast<std::uint
 
 RrCode parse(const std::string& bytes, const RrBudgets& budgets = default_rr_budgets()) {
   RrCassette c;
-  c.bytes = bytes;
+  c.assign(bytes);
   return parse_rr_cassette(c, budgets);
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("rr: the smoke cassette's bytes are what encode_rr_entry writes, and i
                                                                     "03000000" "6b6579" "03" "01000000" "43"));
 
   RrCassette c;
-  c.bytes = smoke;
+  c.assign(smoke);
   REQUIRE(parse_rr_cassette(c, default_rr_budgets()) == RrCode::kOk);
   REQUIRE(c.entries.size() == 2);
   CHECK(c.entries[0].op == "std.rr.fetch_v1");
