@@ -522,6 +522,11 @@ class StageChecker {
                   "fs.open_read is disabled in this world (" + got + "): " + std::string(spec.id) +
                       " reads files, which only these worlds allow: " + worlds_where(world_allows_fs_read),
                   "choose one with --world, e.g. --world solve-fs for read-only files under --root");
+    } else if (spec.world == WorldNeed::kRr && !world_allows_rr(w)) {
+      ctx_.report(DiagId::kWorld, head, head_pointer,
+                  "record/replay is disabled in this world (" + got + "): " + std::string(spec.id) +
+                      " replays cassettes, which only these worlds allow: " + worlds_where(world_allows_rr),
+                  "choose one with --world, e.g. --world solve-rr, and give the run a cassette with --rr");
     } else if (spec.world == WorldNeed::kOs && !world_is_os(w)) {
       ctx_.report(DiagId::kWorld, head, head_pointer,
                   "std.stream.pipe_v1 requires an OS world (" + worlds_where(world_is_os) + "); got " + got,

@@ -20,6 +20,7 @@
 #include "runtime/plan_hash.hpp"
 #include "runtime/profile.hpp"
 #include "runtime/progress.hpp"
+#include "runtime/rr_host.hpp"
 #include "runtime/run_report.hpp"
 #include "runtime/shard.hpp"
 #include "runtime/sigpipe.hpp"
@@ -34,6 +35,7 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
       "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]\n"
       "          [--par-threads N] [--profile] [--shard I/N|auto [--shards N]] [--allow-db DB]...\n"
+      "          [--rr CASSETTE [--rr-mode MODE] [--rr-match lookup|transcript] [--rr-policy FILE]]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
       "  --emit MODE       doc: the result-doc bytes on stdout; payload: the payload bytes; json: one JSON\n"
@@ -58,6 +60,14 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "                    joins the docs. auto: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or\n"
       "                    JOB_COMPLETION_INDEX with --shards N (docs/scale-out.md)\n"
       "  --shards N        with --shard auto in a Kubernetes Indexed Job: N, the Job's completions\n"
+      "  --rr CASSETTE     a record/replay session for the run: the cassette <root>/.x07_rr/CASSETTE\n"
+      "                    (a safe relative path) that std.stream.src.rr_send_v1 replays\n"
+      "  --rr-mode MODE    replay (default), record_missing (a missing cassette is empty), record,\n"
+      "                    rewrite or off; rr_send_v1 gives ERR 11 unless the mode replays\n"
+      "  --rr-match M      lookup (default: the first unused entry with the key) or transcript (the\n"
+      "                    next entry in file order)\n"
+      "  --rr-policy FILE  an X07 rr policy file: budgets, match_mode, mode_default\n"
+      "                    (default budgets: docs/record_replay.md)\n"
       "\n"
       "Exit statuses: 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 the result could not be\n"
       "written to stdout (e.g. the reader of a pipe went away).\n",
@@ -107,6 +117,7 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
   bool profiled = false;
   std::string shard_text;
   std::uint32_t shards = 0;
+  RrFlags rr_flags;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--help" || a == "-h") {
@@ -161,6 +172,14 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
       const std::optional<std::uint64_t> n = parse_count(v, 1, kMaxShards);
       if (!n) return usage(argv0, "--shards: expected 1.." + std::to_string(kMaxShards) + ", got " + std::string(v));
       shards = static_cast<std::uint32_t>(*n);
+    } else if (a == "--rr") {
+      rr_flags.cassette = std::string(v);
+    } else if (a == "--rr-mode") {
+      rr_flags.mode = std::string(v);
+    } else if (a == "--rr-match") {
+      rr_flags.match = std::string(v);
+    } else if (a == "--rr-policy") {
+      rr_flags.policy = std::string(v);
     } else if (a == "--read-mode") {
       if (v == "read") env.read_mode = ReadMode::kRead;
       else if (v == "mmap") env.read_mode = ReadMode::kMmap;
@@ -180,7 +199,17 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
   if (info.input_digest[0] != '\0' && xxh64_hex(input) != info.input_digest)
     return usage(argv0, std::string("this pipeline's values were computed at build time from a different input ") +
                             "(xxh64:" + info.input_digest + "); pass that --input, or rebuild with sluice build --input FILE");
+  RrConfig rr_cfg;
+  if (std::string why; !rr_config_from_flags(rr_flags, rr_cfg, why)) return usage(argv0, why);
   try {
+    // The run's rr session: opened before the run, closed when this scope ends, whatever the
+    // run did.
+    RrSession rr_session;
+    if (!rr_flags.cassette.empty()) {
+      const RrCode code = rr_session.open(env.fs_root, rr_cfg);
+      if (code != RrCode::kOk) return report_outcome(rr_open_failure(code, rr_session.detail()), emit, nullptr);
+      env.rr = &rr_session;
+    }
     std::optional<ProgressMeter> meter;
     if (progress_wanted(progress_mode, STDERR_FILENO)) env.progress = &meter.emplace(STDERR_FILENO);
     RunProfile profile;

@@ -13,6 +13,7 @@ namespace sluice {
 
 class ProgressMeter;
 class RunProfile;
+class RrSession;
 
 struct RunEnv {
   FsRoot fs_root;                       // where fs paths resolve; sandboxed unless run-os
@@ -38,6 +39,9 @@ struct RunEnv {
   // --allow-db: the databases a run-os-sandboxed run may open ("sqlite:PATH" as written in the
   // pipe, "postgres://HOST:PORT"); everything else is denied with 53249 (docs/databases.md).
   std::vector<std::string> allow_db;
+  // The run's record/replay session (--rr, runtime/os/rr_cassette.hpp), owned by the host, which
+  // opens it before the run and closes it after; null: none, and rr_send_v1 traps.
+  RrSession* rr = nullptr;
 };
 
 }  // namespace sluice

@@ -24,6 +24,10 @@ bool world_allows_fs_read(World w) {
   return w == World::kSolveFs || w == World::kSolveFull || w == World::kRunOs || w == World::kRunOsSandboxed;
 }
 
+bool world_allows_rr(World w) {
+  return w == World::kSolveRr || w == World::kSolveFull || w == World::kRunOs || w == World::kRunOsSandboxed;
+}
+
 bool world_is_os(World w) { return w == World::kRunOs || w == World::kRunOsSandboxed; }
 
 bool world_sandboxes_paths(World w) { return w != World::kRunOs; }

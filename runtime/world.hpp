@@ -23,6 +23,8 @@ std::string_view world_name(World w);
 std::string_view world_ids_joined();
 
 bool world_allows_fs_read(World w);
+// Record/replay (x07-modules §6.1): solve-rr, solve-full, run-os, run-os-sandboxed.
+bool world_allows_rr(World w);
 bool world_is_os(World w);
 bool world_sandboxes_paths(World w);
 

@@ -67,6 +67,17 @@ constexpr StageSpec kSrcDbRowsDoc{.id = "std.stream.src.db_rows_doc_v1",
     .cpp_type = "sluice::DbRowsDocSource",
     .cpp_config = "sluice::db_rows_doc_config",
     .build_source = build_source<DbRowsDocSource, db_rows_doc_config>};
+constexpr std::array kRrSendPos{PositionalSpec{"key", ValueType::kBytesView}};
+constexpr StageSpec kSrcRrSend{.id = "std.stream.src.rr_send_v1",
+                               .kind = StageKind::kSource,
+                               .positional = kRrSendPos,
+                               .fields = kSourceFields,
+                               .world = WorldNeed::kRr,
+                               .summary = "one item: the resp of the run's next record/replay entry for the key (--rr)",
+    .cpp_header = "stdlib/src/rr_send.hpp",
+    .cpp_type = "sluice::RrSendSource",
+    .cpp_config = "sluice::rr_send_config",
+    .build_source = build_source<RrSendSource, rr_send_config>};
 
 // ---- transducers ----
 constexpr std::array kBrandFields{kInBrand, kOutBrand};
@@ -370,8 +381,8 @@ constexpr StageSpec kSinkWriteStreamHash{.id = "std.stream.sink.world_fs_write_s
     .cpp_config = "sluice::write_stream_config",
     .build_sink = build_sink<WorldFsWriteStream, write_stream_config>};
 
-constexpr std::array<const StageSpec*, 26> kAll{
-    &kSrcBytes,      &kSrcFsOpenRead, &kSrcDbRowsDoc, &kXfTake,        &kXfSplitLines,    &kXfFrame,
+constexpr std::array<const StageSpec*, 27> kAll{
+    &kSrcBytes,      &kSrcFsOpenRead, &kSrcDbRowsDoc, &kSrcRrSend, &kXfTake,        &kXfSplitLines,    &kXfFrame,
     &kXfDeframe,     &kXfJsonCanon,   &kXfMapBytes,    &kXfFilter,        &kXfMapInPlace,
     &kXfRequireBrand, &kXfPlugin,   &kXfParMap,      &kXfParMapResult,  &kXfParMapUnordered,
     &kXfParMapUnorderedResult,      &kSinkCollect,   &kSinkHash,        &kSinkNull,  &kSinkHashPoly61,
@@ -394,8 +405,7 @@ std::span<const StageSpec* const> all_stages() { return kAll; }
 namespace sluice {
 
 bool is_x07_stage_not_yet_supported(std::string_view id) {
-  static constexpr std::array<std::string_view, 6> kIds{
-      "std.stream.src.rr_send_v1",
+  static constexpr std::array<std::string_view, 5> kIds{
       "std.stream.src.net_tcp_read_stream_handle_v1",
       "std.stream.src.net_tcp_read_u32frames_v1",
       "std.stream.sink.net_tcp_write_stream_handle_v1",

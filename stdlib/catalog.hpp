@@ -49,6 +49,7 @@ enum class WorldNeed : std::uint8_t {
   kNone,    // any world
   kFsRead,  // solve-fs, solve-full, run-os, run-os-sandboxed
   kOs,      // run-os, run-os-sandboxed
+  kRr,      // record/replay: solve-rr, solve-full, run-os, run-os-sandboxed
 };
 
 struct PositionalSpec {

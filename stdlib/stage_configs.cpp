@@ -19,6 +19,8 @@ std::uint32_t u32(std::int32_t v) { return v < 0 ? 0u : static_cast<std::uint32_
 
 BytesSourceConfig bytes_source_config(const Plan& plan) { return {plan.source.bytes_arg("value")}; }
 
+RrSendConfig rr_send_config(const Plan& plan) { return {bytes_string(plan.source, "key")}; }
+
 FsOpenReadConfig fs_open_read_config(const Plan& plan) {
   FsOpenReadConfig cfg;
   cfg.path = bytes_string(plan.source, "path");

@@ -19,6 +19,7 @@
 #include "stdlib/src/bytes.hpp"
 #include "stdlib/src/db_rows_doc.hpp"
 #include "stdlib/src/fs_open_read.hpp"
+#include "stdlib/src/rr_send.hpp"
 #include "stdlib/xf/deframe_u32le.hpp"
 #include "stdlib/xf/frame_u32le.hpp"
 #include "stdlib/xf/json_canon_stream.hpp"
@@ -37,6 +38,7 @@ BytesSourceConfig bytes_source_config(const Plan& plan);
 FsOpenReadConfig fs_open_read_config(const Plan& plan);
 DbRowsDocConfig db_rows_doc_config(const Plan& plan);
 DbExecConfig db_exec_config(const Plan& plan);
+RrSendConfig rr_send_config(const Plan& plan);
 
 TakeConfig take_config(const Plan& plan, std::size_t index);
 SplitLinesConfig split_lines_config(const Plan& plan, std::size_t index);

@@ -19,6 +19,7 @@
 #include "compiler/cli/fmt_command.hpp"
 #include "compiler/cli/graph_command.hpp"
 #include "compiler/cli/merge_command.hpp"
+#include "compiler/cli/rr_command.hpp"
 #include "compiler/cli/test_command.hpp"
 #include "compiler/diagnostics.hpp"
 #include "compiler/diagnostics_ci.hpp"
@@ -32,6 +33,7 @@
 #include "runtime/profile.hpp"
 #include "runtime/progress.hpp"
 #include "runtime/result_doc.hpp"
+#include "runtime/rr_host.hpp"
 #include "runtime/run_report.hpp"
 #include "runtime/shard.hpp"
 #include "stdlib/stage_configs.hpp"
@@ -83,6 +85,19 @@ void add_compile_inputs(CLI::App& cmd) {
   cmd.add_option("--arch-root", g_arch_root, "the arch root whose arch/stream/plugins/index.x07sp.json adds stream plugins to the built-in ones (default: the pipe file's directory)");
   cmd.add_option("--plugin", g_plugin_files, "a stream plugin (C/C++ source, object or static archive, docs/plugins.md) whose descriptors registry entries may name (repeatable)");
   cmd.add_flag("--deny-warnings", g_deny_warnings, "warnings (lints among them, docs/diagnostics.md) reject the descriptor like errors");
+}
+
+// --rr and its companions (run here; built executables take the same, runtime/exe_main.cpp).
+void add_rr_flags(CLI::App& cmd, RrFlags& f) {
+  cmd.add_option("--rr", f.cassette,
+                 "a record/replay session for the run: the cassette <root>/.x07_rr/CASSETTE (a safe relative path) "
+                 "that std.stream.src.rr_send_v1 replays (docs/record_replay.md)");
+  cmd.add_option("--rr-mode", f.mode,
+                 "replay (default), record_missing (a missing cassette is empty), record, rewrite or off; "
+                 "rr_send_v1 gives ERR 11 unless the mode replays");
+  cmd.add_option("--rr-match", f.match, "lookup (default: the first unused entry with the key) or transcript (the next entry in file order)");
+  cmd.add_option("--rr-policy", f.policy, "an X07 rr policy file (budgets, match_mode, mode_default); default budgets: docs/record_replay.md")
+      ->check(CLI::ExistingFile);
 }
 
 // Whether the diagnostics reject the descriptor: errors, or any diagnostic under --deny-warnings.
@@ -227,7 +242,12 @@ int compile_functions_for_run(Plan& plan, const RunCompileFlags& flags) {
 int cmd_run(const std::string& file, const std::string& world_id, const std::string& root, const std::string& emit,
             std::uint32_t page_size, const std::string& read_mode, bool no_fsync, bool no_copy_offload,
             const std::string& progress, bool profile, const RunCompileFlags& compile, const std::string& shard_text,
-            std::uint32_t shards) {
+            std::uint32_t shards, const RrFlags& rr_flags) {
+  RrConfig rr_cfg;
+  if (std::string why; !rr_config_from_flags(rr_flags, rr_cfg, why)) {
+    std::cerr << "sluice: " << why << "\n";
+    return kExitUsage;
+  }
   ShardSpec shard;
   if (!shard_text.empty() || shards != 0) {
     std::string why;
@@ -264,10 +284,17 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   if (progress_wanted(progress_mode, STDERR_FILENO)) opts.env.progress = &meter.emplace(STDERR_FILENO);
   RunProfile run_profile;
   if (profile) opts.env.profile = &run_profile;
-  const RunOutcome out = run_plan(*plan, opts);
-  if (meter) meter->finish();
   EmitMode mode = EmitMode::kSummary;
   parse_emit_mode(emit, mode);  // CLI11 has already checked the value
+  // The run's rr session: opened before the run, closed when this function returns.
+  RrSession rr_session;
+  if (!rr_flags.cassette.empty()) {
+    const RrCode code = rr_session.open(opts.env.fs_root, rr_cfg);
+    if (code != RrCode::kOk) return report_outcome(rr_open_failure(code, rr_session.detail()), mode, nullptr);
+    opts.env.rr = &rr_session;
+  }
+  const RunOutcome out = run_plan(*plan, opts);
+  if (meter) meter->finish();
   return report_outcome(out, mode, profile ? &run_profile : nullptr);
 }
 
@@ -402,6 +429,8 @@ int main(int argc, char** argv) {
                   "run-os-sandboxed: a database the pipe may open, sqlite:PATH (the path as the pipe writes it) or "
                   "postgres://HOST:PORT; repeatable; any other open is denied with 53249")
       ->allow_extra_args(false);
+  RrFlags run_rr;
+  add_rr_flags(*run, run_rr);
   run->footer("Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error, 4 runtime trap,\n"
               "6 the result could not be written to stdout (e.g. the reader of a pipe went away).");
 
@@ -458,7 +487,8 @@ int main(int argc, char** argv) {
                     "build cache (default: $SLUICE_CACHE_DIR, $XDG_CACHE_HOME/sluice or ~/.cache/sluice)");
   build->add_flag("--no-cache", build_no_cache, "compile even when the cache has this build");
   build->add_flag("-v,--verbose", build_verbose, "say whether the cache was used and show the compile command");
-  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload, --progress, --par-threads, --shard and --allow-db like `sluice run`,\n"
+  build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload, --progress, --par-threads, --shard,\n"
+                "--allow-db and --rr, --rr-mode, --rr-match, --rr-policy like `sluice run`,\n"
                 "and exits 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 stdout write failed.\n"
                 "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
                 "5 when compiling fails (no file is left at the output path).");
@@ -526,6 +556,33 @@ int main(int argc, char** argv) {
     return has_errors(r.diagnostics) ? kExitRejected : kExitOk;
   };
 
+  // `sluice rr show|record` (compiler/cli/rr_command.hpp): cassettes under <root>/.x07_rr/.
+  auto* rr = app.add_subcommand("rr", "Record/replay cassettes (docs/record_replay.md): list one, or append entries to one");
+  rr->require_subcommand(1);
+  RrShowOptions rr_show_opts;
+  auto* rr_show = rr->add_subcommand("show", "List a cassette's entries as JSON lines (fields: docs/record_replay.md)");
+  rr_show->add_option("CASSETTE", rr_show_opts.cassette, "the cassette, a safe relative path under <root>/.x07_rr/")->required();
+  rr_show->add_option("--root", rr_show_opts.root, "the fs root that holds .x07_rr/ (default: .)")->check(CLI::ExistingDirectory);
+  rr_show->add_option("--rr-policy", rr_show_opts.policy, "an X07 rr policy file whose budgets the cassette is loaded with")
+      ->check(CLI::ExistingFile);
+  rr_show->footer("Exit: 0 listed, 1 the cassette is missing or malformed (its rr code on stderr, after the valid entries), 2 usage.");
+  RrRecordOptions rr_rec_opts;
+  auto* rr_record = rr->add_subcommand("record", "Append one entry to a cassette: a response from a file, or from a TCP request/response");
+  rr_record->add_option("--cassette", rr_rec_opts.cassette, "the cassette, a safe relative path under <root>/.x07_rr/ (the path --rr takes)")->required();
+  rr_record->add_option("--key", rr_rec_opts.key, "the entry's key (what rr_send_v1's key expression gives)")->required();
+  rr_record->add_option("--from-file", rr_rec_opts.from_file, "the response is this file's bytes (req = the key)")->check(CLI::ExistingFile);
+  rr_record->add_option("--tcp", rr_rec_opts.tcp, "HOST:PORT: connect, send --send, read the response until the server closes (req = the bytes sent)");
+  rr_record->add_option("--send", rr_rec_opts.send_file, "--tcp: the request bytes to send")->check(CLI::ExistingFile);
+  rr_record->add_option("--timeout-ms", rr_rec_opts.timeout_ms, "--tcp: the whole exchange must end within this time (default 10000)")
+      ->check(CLI::Range(1u, 3600000u));
+  rr_record->add_option("--kind", rr_rec_opts.kind, "the entry's kind (default rr)");
+  rr_record->add_option("--op", rr_rec_opts.op, "the entry's op (default std.stream.src.rr_send_v1, so it replays through a pipe)");
+  rr_record->add_option("--err", rr_rec_opts.err, "the entry's err (default 0)");
+  rr_record->add_option("--latency-ticks", rr_rec_opts.latency_ticks, "virtual ticks written with the entry (default 0: none)");
+  rr_record->add_option("--root", rr_rec_opts.root, "the fs root that holds .x07_rr/ (default: .)")->check(CLI::ExistingDirectory);
+  rr_record->add_option("--rr-policy", rr_rec_opts.policy, "an X07 rr policy file whose budgets the entry must fit")->check(CLI::ExistingFile);
+  rr_record->footer("Exit: 0 appended, 1 nothing appended (a malformed cassette, a budget, a failed exchange), 2 usage.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -555,13 +612,15 @@ int main(int argc, char** argv) {
       }
       g_plugin_handles = std::move(loaded.handles);
     }
+    if (*rr_show) return cmd_rr_show(rr_show_opts);
+    if (*rr_record) return cmd_rr_record(rr_rec_opts);
     if (*fmt) return cmd_fmt(fmt_files, fmt_opts);
     if (*test) return cmd_test(test_files, test_opts);
     if (*graph) return cmd_graph(graph_file, graph_world, graph_opts);
     if (*arch_check_cmd) return run_arch_check();
     if (*check) return cmd_check(check_files, check_world, check_format);
     if (*run) return cmd_run(run_file, run_world, run_root, run_emit, run_page, run_read, run_no_fsync, run_no_copy_offload,
-                                 run_progress, run_profile, run_compile, run_shard, run_shards);
+                                 run_progress, run_profile, run_compile, run_shard, run_shards, run_rr);
     if (*plan) return cmd_plan(plan_file, plan_world, plan_format);
     if (*merge) {
       int status = kExitOk;

@@ -146,16 +146,27 @@ PipeRun compile_and_run(std::string_view descriptor, World world, const std::str
 }
 
 PipeRun compile_and_run(std::string_view descriptor, const std::string& file_name, const CompileOptions& options,
-                        const std::string& root, std::uint32_t page_size, ReadMode mode) {
+                        const std::string& root, std::uint32_t page_size, ReadMode mode, RrSession* rr) {
   PipeRun r;
   r.compiled = compile_pipe_text(descriptor, file_name, options);
   if (!r.compiled.ok()) return r;
   RunOptions opts;
   opts.env.fs_root.dir = root;
   opts.env.read_mode = mode;
+  opts.env.rr = rr;
   opts.page_size = page_size;
   r.outcome = run_plan(*r.compiled.plan, opts);
   return r;
+}
+
+std::vector<std::string> rr_flag_args(const RrFlags& flags) {
+  std::vector<std::string> args;
+  if (flags.cassette.empty()) return args;
+  args.insert(args.end(), {"--rr", flags.cassette});
+  if (!flags.mode.empty()) args.insert(args.end(), {"--rr-mode", flags.mode});
+  if (!flags.match.empty()) args.insert(args.end(), {"--rr-match", flags.match});
+  if (!flags.policy.empty()) args.insert(args.end(), {"--rr-policy", flags.policy});
+  return args;
 }
 
 }  // namespace sluice::test

@@ -9,6 +9,7 @@
 
 #include "compiler/front_end.hpp"
 #include "compiler/interpret.hpp"
+#include "runtime/rr_host.hpp"
 
 namespace sluice::test {
 
@@ -56,8 +57,12 @@ struct PipeRun {
 PipeRun compile_and_run(std::string_view descriptor, World world, const std::string& root = ".",
                         std::uint32_t page_size = kDefaultPageSize, ReadMode mode = ReadMode::kRead);
 // The same with full compile options and the pipe's file name (modules are found next to it).
+// `rr`: the run's record/replay session (--rr), opened by the caller.
 PipeRun compile_and_run(std::string_view descriptor, const std::string& file_name, const CompileOptions& options,
                         const std::string& root = ".", std::uint32_t page_size = kDefaultPageSize,
-                        ReadMode mode = ReadMode::kRead);
+                        ReadMode mode = ReadMode::kRead, RrSession* rr = nullptr);
+
+// The command-line flags (--rr, --rr-mode, --rr-match, --rr-policy) that give `flags`.
+std::vector<std::string> rr_flag_args(const RrFlags& flags);
 
 }  // namespace sluice::test

@@ -156,7 +156,7 @@ TEST_CASE("check: unknown, unsupported and misplaced stages") {
   CHECK(unsupported.message == "std.stream.sink.net_tcp_connect_write_v1 is an X07 stage that sluice does not support yet");
   // Not an X07 id (docs/compat.md, Databases): an unknown stage, not an unsupported one.
   only(compile(pipe_sink(R"(["std.stream.sink.db_exec_v1"])")), "E_PIPE_UNKNOWN_STAGE", "/4/0");
-  only(compile(pipe(kCfg, R"(["std.stream.src.rr_send_v1", ["std.stream.expr_v1", ["bytes.lit", "k"]]])")),
+  only(compile(pipe(kCfg, R"(["std.stream.src.net_tcp_read_stream_handle_v1", ["stream_handle", ["std.stream.expr_v1", 1]]])")),
        "E_PIPE_STAGE_UNSUPPORTED", "/2/0");
 
   CHECK(only(compile(pipe(kCfg, kSink)), "E_PIPE_STAGE_KIND", "/2/0").message ==

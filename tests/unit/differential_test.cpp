@@ -99,7 +99,15 @@ TEST_CASE("differential: golden cases give the same doc through run and build") 
       compile.insert(compile.end(), {"--input", input_dir.file("input.bin")});
     }
     const std::string pipe = meta.contains("pipe") ? meta["pipe"].get<std::string>() : name + ".json";
-    const Backends b = run_both(dir + "/" + pipe, meta.at("world").get<std::string>(), root.path(), {}, compile);
+    // "rr": the run's --rr flags, the same for `sluice run` and the executable.
+    RrFlags rr;
+    if (meta.contains("rr")) {
+      rr.cassette = meta["rr"].at("cassette").get<std::string>();
+      if (meta["rr"].contains("mode")) rr.mode = meta["rr"]["mode"].get<std::string>();
+      if (meta["rr"].contains("match")) rr.match = meta["rr"]["match"].get<std::string>();
+      if (meta["rr"].contains("policy")) rr.policy = dir + "/" + meta["rr"]["policy"].get<std::string>();
+    }
+    const Backends b = run_both(dir + "/" + pipe, meta.at("world").get<std::string>(), root.path(), rr_flag_args(rr), compile);
     check_same(b);
     // Both agree with the case itself: its doc bytes and its exit status (README: "exit", else 0
     // for an OK doc and 3 for an ERR doc).

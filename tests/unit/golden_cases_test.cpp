@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/rr_host.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace sluice::test {
@@ -20,6 +21,10 @@ struct GoldenCase {
   std::vector<std::string> modules;       // "modules": --module files, under tests/cases
   std::string input;                      // "input_hex": an entry module's --input
   bool has_input = false;
+  RrFlags rr;                             // "rr": {cassette, mode, match, policy (under tests/cases)}
+
+  // The --rr flags of the case, for `sluice run` and a built executable.
+  [[nodiscard]] std::vector<std::string> rr_args() const { return rr_flag_args(rr); }
 
   [[nodiscard]] CompileOptions options() const {
     CompileOptions o{.world = world};
@@ -28,6 +33,17 @@ struct GoldenCase {
     return o;
   }
 };
+
+RrFlags rr_flags_of(const nlohmann::json& meta, const std::string& dir) {
+  RrFlags f;
+  if (!meta.contains("rr")) return f;
+  const auto& rr = meta["rr"];
+  f.cassette = rr.at("cassette").get<std::string>();
+  if (rr.contains("mode")) f.mode = rr["mode"].get<std::string>();
+  if (rr.contains("match")) f.match = rr["match"].get<std::string>();
+  if (rr.contains("policy")) f.policy = dir + "/" + rr["policy"].get<std::string>();
+  return f;
+}
 
 std::vector<GoldenCase> load_cases() {
   std::vector<GoldenCase> cases;
@@ -47,6 +63,7 @@ std::vector<GoldenCase> load_cases() {
       c.input.assign(bytes.begin(), bytes.end());
       c.has_input = true;
     }
+    c.rr = rr_flags_of(meta, dir);
     c.world = *parse_world(meta.at("world").get<std::string>());
     c.doc_hex = meta.at("doc_hex").get<std::string>();
     const auto doc = from_hex(c.doc_hex);
@@ -90,7 +107,20 @@ TEST_CASE("golden cases: exact doc bytes in-process, for every page size and rea
     for (std::uint32_t page : {1u, 2u, 3u, 7u, 64u, 4093u, 65536u}) {
       for (ReadMode mode : {ReadMode::kRead, ReadMode::kMmap}) {
         CAPTURE(page);
-        const PipeRun r = compile_and_run(c.descriptor, c.pipe_path, c.options(), root.path(), page, mode);
+        // A fresh rr session per run, as `sluice run` opens one: lookup marks entries used.
+        RrSession session;
+        RrConfig cfg;
+        std::string why;
+        REQUIRE(rr_config_from_flags(c.rr, cfg, why));
+        if (!c.rr.cassette.empty()) {
+          const RrCode code = session.open(FsRoot{root.path(), true}, cfg);
+          if (code != RrCode::kOk) {  // the run never starts: a trap, as the CLI reports it
+            CHECK(c.exit_status == 4);
+            continue;
+          }
+        }
+        const PipeRun r = compile_and_run(c.descriptor, c.pipe_path, c.options(), root.path(), page, mode,
+                                          c.rr.cassette.empty() ? nullptr : &session);
         REQUIRE(r.compiled.ok());
         // A case whose documented exit is 4 is a runtime trap: no doc at all.
         CHECK((r.outcome.status == RunStatus::kTrap) == (c.exit_status == 4));
@@ -108,6 +138,7 @@ TEST_CASE("golden cases: `sluice run --emit doc` writes the same bytes and the d
     std::vector<std::string> argv{sluice_binary(), "run", c.pipe_path, "--world", std::string(world_name(c.world)),
                                   "--root", root.path(), "--emit", "doc"};
     for (const std::string& m : c.modules) argv.insert(argv.end(), {"--module", m});
+    for (const std::string& a : c.rr_args()) argv.push_back(a);
     if (c.has_input) {
       write_file(root.file(".sluice-input"), c.input);
       argv.insert(argv.end(), {"--input", root.file(".sluice-input")});
