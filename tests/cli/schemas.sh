@@ -44,27 +44,41 @@ mkdir -p "$tmp/out"
 for pipe in examples/*.json tests/cases/*.json; do
   case $pipe in *.case.json) continue ;; esac
   name=${pipe%.json}; case_file=$name.case.json
-  world=run-os-sandboxed; root=examples/data; args=()
+  world=run-os-sandboxed; root=examples/data; args=(); rr_args=()
   if [ -f "$case_file" ]; then
     root=$tmp/root-$(basename "$name"); mkdir -p "$root"
     node -e '
       const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-      for (const [f, hex] of Object.entries(c.files || {})) require("fs").writeFileSync(process.argv[2] + "/" + f, Buffer.from(hex, "hex"));
+      for (const [f, hex] of Object.entries(c.files || {})) {
+        const at = require("path").join(process.argv[2], f);
+        require("fs").mkdirSync(require("path").dirname(at), { recursive: true });  // e.g. .x07_rr/
+        require("fs").writeFileSync(at, Buffer.from(hex, "hex"));
+      }
       console.log(c.world || "solve-pure");
+      if (c.rr) {  // the run'"'"'s record/replay session, as tests/cases/README.md says
+        console.log("--rr\n" + c.rr.cassette);
+        if (c.rr.mode) console.log("--rr-mode\n" + c.rr.mode);
+        if (c.rr.match) console.log("--rr-match\n" + c.rr.match);
+        if (c.rr.policy) console.log("--rr-policy\n" + require("path").dirname(process.argv[1]) + "/" + c.rr.policy);
+      }
       for (const m of c.modules || []) console.log("--module\n" + require("path").dirname(process.argv[1]) + "/" + m);
       if (c.input_hex !== undefined) { require("fs").writeFileSync(process.argv[2] + "/.input", Buffer.from(c.input_hex, "hex")); console.log("--input\n" + process.argv[2] + "/.input"); }
       if (c.pipe) console.log("--pipe\n" + c.pipe);' "$case_file" "$root" > "$tmp/case.txt"
     world=$(head -1 "$tmp/case.txt")
     mapfile -t extra < <(tail -n +2 "$tmp/case.txt")
     for ((i = 0; i < ${#extra[@]}; i += 2)); do
-      if [ "${extra[i]}" = --pipe ]; then pipe=$(dirname "$pipe")/${extra[i + 1]}; else args+=("${extra[i]}" "${extra[i + 1]}"); fi
+      case ${extra[i]} in
+        --pipe) pipe=$(dirname "$pipe")/${extra[i + 1]} ;;
+        --rr*) rr_args+=("${extra[i]}" "${extra[i + 1]}") ;;  # run only: check and plan open no session
+        *) args+=("${extra[i]}" "${extra[i + 1]}") ;;
+      esac
     done
   fi
   out=$tmp/out/$(basename "$name")
   "$sluice" check "$pipe" --world "$world" "${args[@]}" --format json > "$out.check.json"
   "$sluice" plan "$pipe" --world "$world" "${args[@]}" --format json > "$out.plan.json"
   status=0
-  "$sluice" run "$pipe" --world "$world" --root "$root" "${args[@]}" --emit json > "$out.run.json" 2>/dev/null || status=$?
+  "$sluice" run "$pipe" --world "$world" --root "$root" "${args[@]}" "${rr_args[@]}" --emit json > "$out.run.json" 2>/dev/null || status=$?
   [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || { echo "schemas: $pipe: run exit $status"; exit 1; }
   [ "$status" -eq 3 ] && n_err=$((n_err + 1))
   n_run=$((n_run + 1))
