@@ -6,6 +6,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "compiler/json_source.hpp"
 #include "runtime/os/rr_cassette.hpp"
 #include "runtime/os/tcp_client.hpp"
 #include "runtime/rr_host.hpp"
@@ -16,55 +17,11 @@ namespace {
 
 constexpr int kOk = 0, kFailed = 1, kUsage = 2;
 
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
-    if (n == 9 || s.size() - i <= n) return false;  // a bad lead byte, or a sequence cut short
-    std::uint32_t cp = n == 0 ? c : n == 1 ? (c & 0x1fu) : n == 2 ? (c & 0x0fu) : (c & 0x07u);
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d >> 6) != 2) return false;
-      cp = (cp << 6) | (d & 0x3fu);
-    }
-    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    i += n + 1;
-  }
-  return true;
-}
-
-std::string json_text(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 // "name":"text" when the bytes are UTF-8, else "name_b64":"..." — a JSON line never holds
 // anything but valid UTF-8, and no byte is lost.
 std::string bytes_member(std::string_view name, std::string_view bytes) {
-  if (valid_utf8(bytes)) return json_text(name) + ":" + json_text(bytes);
-  return json_text(std::string(name) + "_b64") + ":\"" + base64_encode(ByteView::of(bytes)) + "\"";
+  if (is_valid_utf8(bytes)) return json_quote(name) + ":" + json_quote(bytes);
+  return json_quote(std::string(name) + "_b64") + ":\"" + base64_encode(ByteView::of(bytes)) + "\"";
 }
 
 std::string entry_line(std::size_t index, std::uint64_t offset, const RrEntry& e) {
