@@ -633,6 +633,28 @@ class FnLowering {
       case Builtin::kDbParamsOneBool: return call(Ty::kBytes, "db_params_one_bool_v1", {a[0]});
       case Builtin::kDbParamsOneNumberDec: return call(Ty::kBytes, "db_params_one_number_dec_v1", {a[0]});
       case Builtin::kDbParamsOneString: return call(Ty::kBytes, "db_params_one_string_v1", {a[0]});
+      case Builtin::kDmDocIsErr: return call(Ty::kI32, "dm_doc_is_err", {a[0]});
+      case Builtin::kDmRootOffset: return call(Ty::kI32, "dm_root_offset", {a[0]});
+      case Builtin::kDmRootKind: return call(Ty::kI32, "dm_root_kind", {a[0]});
+      case Builtin::kDmKindAt: return call(Ty::kI32, "dm_kind_at", {a[0], a[1]});
+      case Builtin::kDmMapFind: return call(Ty::kI32, "dm_map_find", {a[0], a[1], a[2]});
+      case Builtin::kDmSeqLen: return call(Ty::kI32, "dm_seq_len", {a[0], a[1]});
+      case Builtin::kDmMapLen: return call(Ty::kI32, "dm_map_len", {a[0], a[1]});
+      case Builtin::kDmSeqGet: return call(Ty::kI32, "dm_seq_get", {a[0], a[1], a[2]});
+      case Builtin::kDmMapKeyAt: return call(Ty::kBytes, "dm_map_key_at", {a[0], a[1], a[2]});
+      case Builtin::kDmMapValueAt: return call(Ty::kI32, "dm_map_value_at", {a[0], a[1], a[2]});
+      case Builtin::kDmStringGet: return call(Ty::kBytes, "dm_string_get", {a[0], a[1]});
+      case Builtin::kDmNumberGet: return call(Ty::kBytes, "dm_number_get", {a[0], a[1]});
+      case Builtin::kDmBoolGet: return call(Ty::kI32, "dm_bool_get", {a[0], a[1]});
+      case Builtin::kDmSkipValue: return call(Ty::kI32, "dm_skip_value_x", {a[0], a[1]});
+      case Builtin::kDmValueNull: return call(Ty::kBytes, "dm_value_null", {});
+      case Builtin::kDmValueBool: return call(Ty::kBytes, "dm_value_bool", {a[0]});
+      case Builtin::kDmValueNumber: return call(Ty::kBytes, "dm_value_number", {a[0]});
+      case Builtin::kDmValueString: return call(Ty::kBytes, "dm_value_string", {a[0]});
+      case Builtin::kDmValueSeqFromElems: return call(Ty::kBytes, "dm_value_seq_from_elems", {a[0]});
+      case Builtin::kDmValueMapFromEntries: return call(Ty::kBytes, "dm_value_map_from_entries", {a[0]});
+      case Builtin::kDmDocOk: return call(Ty::kBytes, "dm_doc_ok", {a[0]});
+      case Builtin::kDmDocErrFromCode: return call(Ty::kBytes, "dm_doc_err_from_code", {a[0]});
       case Builtin::kFmtS32Dec: return call(Ty::kBytes, "fmt_s32_dec", {a[0]});
       case Builtin::kOptNone:
         if (n.ty == Ty::kOptView) return temp(Ty::kResView, "rt::ResView{{}, 0, true}");

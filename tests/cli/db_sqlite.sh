@@ -70,6 +70,36 @@ pipe spec spec.db 'select id, name, note from s'
 "$sluice" run spec.json --world run-os --emit payload | xxd -p | tr -d '\n' > spec.hex
 [ "$(cat spec.hex)" = "12000000""040300000002010000003103010000006100" ] || { echo "spec row: $(cat spec.hex)"; exit 1; }
 
+# ---- ext.data_model builders make the params_doc (number 1, string "a"): run = build ----
+cp spec.db dm.db
+python3 -c 'import sqlite3; d=sqlite3.connect("dm.db"); d.execute("insert into s values (2, \"b\", null)"); d.execute("insert into s values (1, \"z\", null)"); d.commit()'
+cat > dm.json <<'PIPE'
+["std.stream.pipe_v1",
+  ["std.stream.cfg_v1", ["chunk_max_bytes", 65536], ["bufread_cap_bytes", 65536], ["max_in_bytes", 1000000],
+   ["max_out_bytes", 1000000], ["max_items", 1000]],
+  ["std.stream.src.db_rows_doc_v1",
+    ["std.stream.expr_v1", ["std.db.open_handle_v1", ["std.db.open_v1", ["bytes.lit", "dm.db"], ["std.db.sqlite.caps_default_v1"]]]],
+    ["std.stream.expr_v1", ["bytes.lit", "select id, name, note from s where id = ? and name = ? order by id"]],
+    ["std.stream.expr_v1",
+      ["begin",
+        ["let", "n", ["ext.data_model.value_number", ["bytes.lit", "1"]]],
+        ["let", "s", ["ext.data_model.value_string", ["bytes.lit", "a"]]],
+        ["let", "elems", ["bytes.concat", ["codec.write_u32_le", 2],
+          ["bytes.concat", ["bytes.concat", ["codec.write_u32_le", ["view.len", "n"]], "n"],
+                           ["bytes.concat", ["codec.write_u32_le", ["view.len", "s"]], "s"]]]],
+        ["ext.data_model.doc_ok", ["ext.data_model.value_seq_from_elems", "elems"]]]],
+    ["std.stream.expr_v1", ["std.db.sqlite.caps_default_v1"]]],
+  ["std.stream.chain_v1", ["std.stream.xf.frame_u32le_v1"]],
+  ["std.stream.sink.collect_bytes_v1"]]
+PIPE
+"$sluice" run dm.json --world run-os --emit payload | xxd -p | tr -d '\n' > dm.hex
+[ "$(cat dm.hex)" = "12000000""040300000002010000003103010000006100" ] || { echo "data_model params: run gave $(cat dm.hex)"; exit 1; }
+"$sluice" run dm.json --world run-os --emit doc > dm.run.doc
+"$sluice" build dm.json --world run-os -o dm.exe --cache-dir "$tmp/cache" > /dev/null
+./dm.exe --emit doc > dm.exe.doc
+cmp dm.run.doc dm.exe.doc || { echo "data_model params: run and built executable docs differ"; exit 1; }
+echo "data_model: a params_doc built with ext.data_model selects the one matching row; run = build"
+
 # ---- errors: ERR 7 with the DataModel code, same in run and build ----
 check_err() {  # name db sql code [world]
   pipe "$1" "$2" "$3"
