@@ -655,6 +655,9 @@ class FnLowering {
       case Builtin::kDmValueMapFromEntries: return call(Ty::kBytes, "dm_value_map_from_entries", {a[0]});
       case Builtin::kDmDocOk: return call(Ty::kBytes, "dm_doc_ok", {a[0]});
       case Builtin::kDmDocErrFromCode: return call(Ty::kBytes, "dm_doc_err_from_code", {a[0]});
+      case Builtin::kDmDocErrFromMsg: return call(Ty::kBytes, "dm_doc_err_from_msg", {a[0]});
+      case Builtin::kDmDocErrorCode: return call(Ty::kI32, "dm_doc_error_code", {a[0]});
+      case Builtin::kDmDocErrorMsg: return call(Ty::kBytes, "dm_doc_error_msg", {a[0]});
       case Builtin::kFmtS32Dec: return call(Ty::kBytes, "fmt_s32_dec", {a[0]});
       case Builtin::kOptNone:
         if (n.ty == Ty::kOptView) return temp(Ty::kResView, "rt::ResView{{}, 0, true}");

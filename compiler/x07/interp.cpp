@@ -278,6 +278,9 @@ Value apply_builtin(const Node& n, std::array<Value, 6>& a, EvalState& st) {
     case Builtin::kDmValueMapFromEntries: return of_buf(rt::dm_value_map_from_entries(a[0].view));
     case Builtin::kDmDocOk: return of_buf(rt::dm_doc_ok(a[0].view));
     case Builtin::kDmDocErrFromCode: return of_buf(rt::dm_doc_err_from_code(a[0].i));
+    case Builtin::kDmDocErrFromMsg: return of_buf(rt::dm_doc_err_from_msg(a[0].view));
+    case Builtin::kDmDocErrorCode: return of_i32(rt::dm_doc_error_code(a[0].view));
+    case Builtin::kDmDocErrorMsg: return of_buf(rt::dm_doc_error_msg(a[0].view));
   }
   return {};
 }

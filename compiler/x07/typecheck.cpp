@@ -177,6 +177,9 @@ const BuiltinSpec kBuiltins[] = {
     {"ext.data_model.value_map_from_entries", Builtin::kDmValueMapFromEntries, Ty::kBytes, {Ty::kView}},
     {"ext.data_model.doc_ok", Builtin::kDmDocOk, Ty::kBytes, {Ty::kView}},
     {"ext.data_model.doc_err_from_code", Builtin::kDmDocErrFromCode, Ty::kBytes, {Ty::kI32}},
+    {"ext.data_model.doc_err_from_msg", Builtin::kDmDocErrFromMsg, Ty::kBytes, {Ty::kView}},
+    {"ext.data_model.doc_error_code", Builtin::kDmDocErrorCode, Ty::kI32, {Ty::kView}},
+    {"ext.data_model.doc_error_msg", Builtin::kDmDocErrorMsg, Ty::kBytes, {Ty::kView}},
 };
 
 }  // namespace

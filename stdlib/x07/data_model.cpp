@@ -256,4 +256,23 @@ DmBuf dm_doc_err_from_code(std::int32_t code) {
   return o;
 }
 
+DmBuf dm_doc_err_from_msg(ByteView msg) {
+  DmBuf o;
+  o.reserve(9 + msg.size);
+  o.push_back(0);
+  put_u32(o, 0);
+  put_u32(o, msg.size);
+  o.insert(o.end(), msg.begin(), msg.end());
+  return o;
+}
+
+std::int32_t dm_doc_error_code(ByteView doc) { return doc.size < 5 ? 0 : static_cast<std::int32_t>(u32_at(doc, 1)); }
+
+DmBuf dm_doc_error_msg(ByteView doc) {
+  if (doc.size < 9) return {};
+  const std::int64_t len = u32_at(doc, 5);
+  if (9 + len > doc.size) return {};
+  return DmBuf(doc.data + 9, doc.data + 9 + len);
+}
+
 }  // namespace sluice::x07rt

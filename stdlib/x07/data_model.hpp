@@ -46,5 +46,8 @@ DmBuf dm_value_seq_from_elems(ByteView elems);       // u32 count + (u32 len, va
 DmBuf dm_value_map_from_entries(ByteView entries);   // u32 count + (u32 klen, key, u32 vlen, value)...
 DmBuf dm_doc_ok(ByteView value);
 DmBuf dm_doc_err_from_code(std::int32_t code);
+DmBuf dm_doc_err_from_msg(ByteView msg);       // 00, u32 code 0, u32 len, msg
+std::int32_t dm_doc_error_code(ByteView doc);  // the u32 at 1; 0 if shorter than 5 bytes
+DmBuf dm_doc_error_msg(ByteView doc);          // the message; empty if cut short
 
 }  // namespace sluice::x07rt

@@ -102,6 +102,14 @@ TEST_CASE("data_model: truncated, ERR and odd inputs never read out of bounds") 
   CHECK(dm_root_offset(view(err)) == -1);
   CHECK(dm_root_kind(view(err)) == -1);
   CHECK(dm_doc_is_err(ByteView{}) == 1);
+  CHECK(dm_doc_error_code(view(err)) == 53760);
+  CHECK(dm_doc_error_msg(view(err)).empty());
+  const DmBuf em = dm_doc_err_from_msg(lit("no"));
+  CHECK(hex(em) == "00" "00000000" "02000000" "6e6f");
+  CHECK(str(dm_doc_error_msg(view(em))) == "no");
+  CHECK(dm_doc_error_code(view(em)) == 0);
+  CHECK(dm_doc_error_msg(view(DmBuf(em.begin(), em.end() - 1))).empty());  // message cut short
+  CHECK(dm_doc_error_code(view(unhex("00010000"))) == 0);                 // too short for a code
   const DmBuf b = unhex("01 01 07");
   CHECK(dm_bool_get(view(b), 1) == 7);  // the stored byte, as X07
   CHECK(dm_bool_get(view(b), 2) == -1);
