@@ -1,6 +1,7 @@
 #include "stdlib/x07/data_model.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace sluice::x07rt {
@@ -132,7 +133,24 @@ std::int32_t dm_skip_value_x(ByteView b, std::int32_t off) {
   // marked by the top bit. Each step consumes at least one byte, so the loop is bounded by
   // b.size and the stack by b.size / 5 (a container header is 5 bytes).
   constexpr std::uint64_t kMapBit = 1ull << 63;
-  std::vector<std::uint64_t> todo;
+  // The first 32 levels live on the C++ stack, so skipping a row or a shallow doc (per item, in
+  // a stage function) allocates nothing; deeper values spill to the heap.
+  struct Todo {
+    std::array<std::uint64_t, 32> small{};
+    std::vector<std::uint64_t> big;
+    std::size_t n = 0;
+    [[nodiscard]] bool empty() const { return n == 0; }
+    std::uint64_t& back() { return n <= small.size() ? small[n - 1] : big[n - 1 - small.size()]; }
+    void push_back(std::uint64_t v) {
+      if (n < small.size()) small[n] = v;
+      else big.push_back(v);
+      ++n;
+    }
+    void pop_back() {
+      if (n > small.size()) big.pop_back();
+      --n;
+    }
+  } todo;
   std::int64_t pos = off;
   for (;;) {
     // Before a value: a map entry starts with its key.
