@@ -256,6 +256,31 @@ Value apply_builtin(const Node& n, std::array<Value, 6>& a, EvalState& st) {
     case Builtin::kDbParamsOneBool: return of_buf(rt::db_params_one_bool_v1(a[0].i));
     case Builtin::kDbParamsOneNumberDec: return of_buf(rt::db_params_one_number_dec_v1(a[0].view));
     case Builtin::kDbParamsOneString: return of_buf(rt::db_params_one_string_v1(a[0].view));
+    case Builtin::kDmDocIsErr: return of_i32(rt::dm_doc_is_err(a[0].view));
+    case Builtin::kDmRootOffset: return of_i32(rt::dm_root_offset(a[0].view));
+    case Builtin::kDmRootKind: return of_i32(rt::dm_root_kind(a[0].view));
+    case Builtin::kDmKindAt: return of_i32(rt::dm_kind_at(a[0].view, a[1].i));
+    case Builtin::kDmMapFind: return of_i32(rt::dm_map_find(a[0].view, a[1].i, a[2].view));
+    case Builtin::kDmSeqLen: return of_i32(rt::dm_seq_len(a[0].view, a[1].i));
+    case Builtin::kDmMapLen: return of_i32(rt::dm_map_len(a[0].view, a[1].i));
+    case Builtin::kDmSeqGet: return of_i32(rt::dm_seq_get(a[0].view, a[1].i, a[2].i));
+    case Builtin::kDmMapKeyAt: return of_buf(rt::dm_map_key_at(a[0].view, a[1].i, a[2].i));
+    case Builtin::kDmMapValueAt: return of_i32(rt::dm_map_value_at(a[0].view, a[1].i, a[2].i));
+    case Builtin::kDmStringGet: return of_buf(rt::dm_string_get(a[0].view, a[1].i));
+    case Builtin::kDmNumberGet: return of_buf(rt::dm_number_get(a[0].view, a[1].i));
+    case Builtin::kDmBoolGet: return of_i32(rt::dm_bool_get(a[0].view, a[1].i));
+    case Builtin::kDmSkipValue: return of_i32(rt::dm_skip_value_x(a[0].view, a[1].i));
+    case Builtin::kDmValueNull: return of_buf(rt::dm_value_null());
+    case Builtin::kDmValueBool: return of_buf(rt::dm_value_bool(a[0].i));
+    case Builtin::kDmValueNumber: return of_buf(rt::dm_value_number(a[0].view));
+    case Builtin::kDmValueString: return of_buf(rt::dm_value_string(a[0].view));
+    case Builtin::kDmValueSeqFromElems: return of_buf(rt::dm_value_seq_from_elems(a[0].view));
+    case Builtin::kDmValueMapFromEntries: return of_buf(rt::dm_value_map_from_entries(a[0].view));
+    case Builtin::kDmDocOk: return of_buf(rt::dm_doc_ok(a[0].view));
+    case Builtin::kDmDocErrFromCode: return of_buf(rt::dm_doc_err_from_code(a[0].i));
+    case Builtin::kDmDocErrFromMsg: return of_buf(rt::dm_doc_err_from_msg(a[0].view));
+    case Builtin::kDmDocErrorCode: return of_i32(rt::dm_doc_error_code(a[0].view));
+    case Builtin::kDmDocErrorMsg: return of_buf(rt::dm_doc_error_msg(a[0].view));
   }
   return {};
 }

@@ -63,6 +63,8 @@ enum class Builtin : std::uint8_t {
   // std.db (spec x07-modules §3.4; stdlib/x07/db.hpp). The effectful ones (is_run_time_builtin)
   // make an expression a run-time argument.
   kDbOpen, kDbSqliteOpen, kDbOpenHandle, kDbQuery, kDbExec, kDbClose, kDbQueryRowsDoc, kDbExecRowsAffected, kDbRespIsOk, kDbRespErrCode, kDbRespErrMsg, kDbRespOkPayload, kDbCapsDefault, kDbCapsPack, kDbParamsEmpty, kDbParamsOneNull, kDbParamsOneBool, kDbParamsOneNumberDec, kDbParamsOneString,
+  // ext.data_model (spec x07-modules §3.2; stdlib/x07/data_model.hpp): pure.
+  kDmDocIsErr, kDmRootOffset, kDmRootKind, kDmKindAt, kDmMapFind, kDmSeqLen, kDmMapLen, kDmSeqGet, kDmMapKeyAt, kDmMapValueAt, kDmStringGet, kDmNumberGet, kDmBoolGet, kDmSkipValue, kDmValueNull, kDmValueBool, kDmValueNumber, kDmValueString, kDmValueSeqFromElems, kDmValueMapFromEntries, kDmDocOk, kDmDocErrFromCode, kDmDocErrFromMsg, kDmDocErrorCode, kDmDocErrorMsg,
 };
 
 // True for builtins that open or use an OS resource of the run (a database connection): an

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <cstring>
 
 namespace sluice::os {
@@ -113,6 +114,57 @@ PgConn::Step PgConn::next(std::string& error, PgFailure& failure) {
   PQclear(r);
   while (PGresult* more = PQgetResult(pc(conn_))) PQclear(more);
   return Step::kError;
+}
+
+namespace {
+// A synchronous result: ok for COMMAND_OK/TUPLES_OK (rows_affected from the command tag).
+bool finish_sync(PGconn* c, PGresult* r, std::int64_t& rows_affected, std::string& error, PgFailure& failure) {
+  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    const char* n = PQcmdTuples(r);
+    rows_affected = n && *n ? std::strtoll(n, nullptr, 10) : 0;
+    PQclear(r);
+    return true;
+  }
+  error = r ? trimmed(PQresultErrorMessage(r)) : std::string();
+  if (error.empty()) error = trimmed(PQerrorMessage(c));
+  failure = r ? classify(c, r) : PgFailure::kLost;
+  PQclear(r);
+  return false;
+}
+}  // namespace
+
+bool PgConn::prepare(std::string_view sql, std::string& error, PgFailure& failure) {
+  clear_result();
+  // Named, not the unnamed statement: BEGIN/COMMIT (simple queries) would discard an unnamed one.
+  static std::atomic<std::uint64_t> counter{0};
+  prepared_ = "sluice_exec_" + std::to_string(counter.fetch_add(1));
+  const std::string text(sql);
+  std::int64_t ignored = 0;
+  return finish_sync(pc(conn_), PQprepare(pc(conn_), prepared_.c_str(), text.c_str(), 0, nullptr), ignored, error, failure);
+}
+
+bool PgConn::exec_prepared(const std::vector<std::string>& params, const std::vector<bool>& is_null, std::string& error,
+                           PgFailure& failure) {
+  clear_result();
+  // Reused across rows: the per-row cost is the parameter pointers, not new buffers.
+  thread_local std::vector<const char*> values;
+  thread_local std::vector<int> lengths;
+  values.resize(params.size());
+  lengths.resize(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    values[i] = is_null[i] ? nullptr : params[i].c_str();
+    lengths[i] = static_cast<int>(params[i].size());
+  }
+  PGresult* r = PQexecPrepared(pc(conn_), prepared_.c_str(), static_cast<int>(params.size()), values.data(),
+                               lengths.data(), nullptr, 0);
+  return finish_sync(pc(conn_), r, rows_affected_, error, failure);
+}
+
+bool PgConn::exec_simple(const char* sql, std::string& error, PgFailure& failure) {
+  clear_result();
+  std::int64_t ignored = 0;
+  return finish_sync(pc(conn_), PQexec(pc(conn_), sql), ignored, error, failure);
 }
 
 int PgConn::column_count() const { return result_ ? PQnfields(pr(result_)) : 0; }

@@ -41,6 +41,13 @@ class PgConn {
   [[nodiscard]] PgKind column_kind(int i) const;
   [[nodiscard]] bool is_null(int i) const;
   [[nodiscard]] std::string_view text(int i) const;
+  // The statement sink: `sql` prepared once under a name unique in the process, then run per
+  // row with text parameters (no per-row parse or plan). exec_simple runs BEGIN/COMMIT/ROLLBACK.
+  // All synchronous; false with `error` and `failure` set.
+  bool prepare(std::string_view sql, std::string& error, PgFailure& failure);
+  bool exec_prepared(const std::vector<std::string>& params, const std::vector<bool>& is_null, std::string& error,
+                     PgFailure& failure);
+  bool exec_simple(const char* sql, std::string& error, PgFailure& failure);
   // Rows the last finished command changed (INSERT/UPDATE/DELETE), from its command tag.
   [[nodiscard]] std::int64_t rows_affected() const { return rows_affected_; }
 
@@ -50,6 +57,7 @@ class PgConn {
   void* conn_ = nullptr;    // PGconn*
   void* result_ = nullptr;  // PGresult* of the current row (or the first of the query, for its shape)
   std::int64_t rows_affected_ = 0;
+  std::string prepared_;  // the name of the statement prepare() made
 };
 
 }  // namespace sluice::os

@@ -644,6 +644,9 @@ DbBuf db_params_one_string_v1(ByteView s) {
 struct DbRowWriter::Impl {
   DbConn* conn = nullptr;
   os::SqliteStmt stmt;
+  os::PgConn* pg = nullptr;  // set: writing to PostgreSQL (a prepared statement, $1.. params)
+  std::vector<std::string> vals;  // reused per row
+  std::vector<bool> nulls;
 };
 
 DbRowWriter::DbRowWriter() = default;
@@ -662,18 +665,34 @@ std::int32_t DbRowWriter::start(RunResources& res, std::int32_t conn, ByteView s
     error_ = "not an open connection: " + std::to_string(conn);
     return kDbBadConn;
   }
-  if (!c->sqlite) {
-    error_ = "sluice.stream.sink.db_exec_v1 writes to SQLite only so far";
-    return kDbNotImplemented;
-  }
   impl_ = std::make_unique<Impl>();
   impl_->conn = c;
+  if (c->pg) {
+    impl_->pg = c->pg.get();
+    os::PgFailure f = os::PgFailure::kNone;
+    if (!impl_->pg->prepare(sql.as_chars(), error_, f)) return pg_code(f);
+    return 0;
+  }
   if (!impl_->stmt.prepare(*c->sqlite, sql.as_chars(), error_)) return kDbSqlitePrepare;
   c->sqlite->set_query_timeout_ms(c->caps.query_timeout_ms);
   return 0;
 }
 
 std::int32_t DbRowWriter::write(ByteView row) {
+  if (impl_->pg) {
+    os::PgFailure f = os::PgFailure::kNone;
+    if (!in_batch_) {
+      if (!impl_->pg->exec_simple("BEGIN", error_, f)) return pg_code(f);
+      in_batch_ = true;
+    }
+    impl_->vals.clear();
+    impl_->nulls.clear();
+    if (const std::int32_t code = pg_params(row, 0, impl_->vals, impl_->nulls, error_)) return code;
+    if (!impl_->pg->exec_prepared(impl_->vals, impl_->nulls, error_, f)) return pg_code(f);
+    rows_affected_ += impl_->pg->rows_affected();  // last_insert_id stays 0: PostgreSQL has none
+    ++batch_rows_;
+    return 0;
+  }
   if (!in_batch_) {
     if (!impl_->conn->sqlite->exec_simple("BEGIN", error_)) return kDbSqliteStep;
     in_batch_ = true;
@@ -694,8 +713,13 @@ std::int32_t DbRowWriter::write(ByteView row) {
 
 std::int32_t DbRowWriter::commit() {
   if (!in_batch_) return 0;
-  impl_->stmt.reset();  // a statement still active would keep the transaction open
-  if (!impl_->conn->sqlite->exec_simple("COMMIT", error_)) return kDbSqliteStep;
+  if (impl_->pg) {
+    os::PgFailure f = os::PgFailure::kNone;
+    if (!impl_->pg->exec_simple("COMMIT", error_, f)) return pg_code(f);
+  } else {
+    impl_->stmt.reset();  // a statement still active would keep the transaction open
+    if (!impl_->conn->sqlite->exec_simple("COMMIT", error_)) return kDbSqliteStep;
+  }
   in_batch_ = false;
   committed_rows_ += batch_rows_;
   committed_affected_ = rows_affected_;
@@ -705,9 +729,14 @@ std::int32_t DbRowWriter::commit() {
 
 void DbRowWriter::rollback() {
   if (!in_batch_) return;
-  impl_->stmt.reset();
   std::string ignored;
-  impl_->conn->sqlite->exec_simple("ROLLBACK", ignored);
+  if (impl_->pg) {
+    os::PgFailure f = os::PgFailure::kNone;
+    impl_->pg->exec_simple("ROLLBACK", ignored, f);
+  } else {
+    impl_->stmt.reset();
+    impl_->conn->sqlite->exec_simple("ROLLBACK", ignored);
+  }
   in_batch_ = false;
   rows_affected_ = committed_affected_;
   batch_rows_ = 0;

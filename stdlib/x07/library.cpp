@@ -184,7 +184,9 @@ std::optional<std::string_view> library_brand_validator(std::string_view module_
   return std::nullopt;
 }
 
-bool is_library_module(std::string_view module_id) { return module_id == "std.text.slices" || module_id == "std.str"; }
+bool is_library_module(std::string_view module_id) {
+  return module_id == "std.text.slices" || module_id == "std.str" || module_id == "ext.data_model";
+}
 
 std::pair<bool, std::int32_t> validate_x7sl(ByteView v) {
   if (v.size < 12) return {true, 0x7E510001};

@@ -16,6 +16,7 @@
 
 #include "runtime/bytes.hpp"
 #include "stdlib/user_fn.hpp"
+#include "stdlib/x07/data_model.hpp"  // ext.data_model (data_model.cpp)
 #include "stdlib/x07/db.hpp"  // std.db: declared there, defined in db.cpp (libsluice_stdlib)
 
 namespace sluice::x07rt {

@@ -90,6 +90,48 @@ timeout 30 "$sluice" run pg.json --world run-os-sandboxed --allow-db "postgres:/
 cmp allowed.doc pg.doc
 echo "PostgreSQL: same items as SQLite; bool/int8/float8/numeric/bytea/text/NULL as documented; run = build; --allow-db"
 
+# ---- sluice.stream.sink.db_exec_v1 into PostgreSQL: copy a SQLite table; a failing batch rolls back ----
+python3 -c 'import sqlite3; d=sqlite3.connect("src.db"); d.execute("create table t (id integer, name text, v real)")
+d.executemany("insert into t values (?,?,?)", [(1,"a",1.5),(2,"b",None),(3,"c\u00e9",-2.0),(4,"d",1e20),(5,None,0.0),(6,"f",3.25),(7,"g",7.0)]); d.commit()'
+psql -c "create table c (id integer primary key, name text not null, v double precision);
+         create table c2 (id integer primary key, name text not null, v double precision);"
+exec_pipe() {  # name src-sql table batch
+  cat > "$1.json" <<PIPE
+["std.stream.pipe_v1", ["std.stream.cfg_v1", ["chunk_max_bytes", 65536], ["bufread_cap_bytes", 65536], ["max_in_bytes", 100000000], ["max_out_bytes", 100000000], ["max_items", 100000000]],
+  ["std.stream.src.db_rows_doc_v1",
+    ["std.stream.expr_v1", ["std.db.open_handle_v1", ["std.db.open_v1", ["bytes.lit", "src.db"], ["std.db.sqlite.caps_default_v1"]]]],
+    ["std.stream.expr_v1", ["bytes.lit", "$2"]], ["std.stream.expr_v1", ["bytes.lit", ""]],
+    ["std.stream.expr_v1", ["std.db.sqlite.caps_default_v1"]]],
+  ["std.stream.chain_v1"],
+  ["sluice.stream.sink.db_exec_v1",
+    ["std.stream.expr_v1", ["std.db.open_handle_v1", ["std.db.open_v1", ["bytes.lit", "$uri"], ["std.db.sqlite.caps_default_v1"]]]],
+    ["std.stream.expr_v1", ["bytes.lit", "insert into $3 (id, name, v) values (\$1, \$2, \$3)"]],
+    ["batch_rows", $4]]]
+PIPE
+}
+exec_pipe copy 'select id, name, v from t where name is not null order by id' c2 4
+timeout 30 "$sluice" run copy.json --world run-os --emit payload > copy.payload
+python3 - copy.payload <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+# {last_insert_id: 0, rows_affected: 6}: PostgreSQL has no last insert id.
+want = bytes([1, 5]) + (2).to_bytes(4, "little") + (14).to_bytes(4, "little") + b"last_insert_id" + b"\x02" + (1).to_bytes(4, "little") + b"0" \
+     + (13).to_bytes(4, "little") + b"rows_affected" + b"\x02" + (1).to_bytes(4, "little") + b"6"
+assert d == want, d.hex()
+PY
+got=$(psql -At -F'|' -c "select id, name, v from c2 order by id")
+want=$(python3 -c 'import sqlite3; d=sqlite3.connect("src.db")
+for i,n,v in d.execute("select id, name, v from t where name is not null order by id"): print("%d|%s|%s" % (i, n, "" if v is None else ("%g" % v if abs(v) >= 1e15 else repr(v).rstrip("0").rstrip("."))))')
+[ "$got" = "$want" ] || { echo "copy into PostgreSQL differs:"; echo "$got"; echo "--- want"; echo "$want"; exit 1; }
+# Row 5 (name NULL) violates NOT NULL in the 3rd batch of 2: batches 1-2 stay, the 3rd rolls back.
+exec_pipe fail 'select id, name, v from t order by id' c 2
+s=0; timeout 30 "$sluice" run fail.json --world run-os --emit doc > fail.doc || s=$?
+[ "$s" = 3 ] || { echo "failing batch: exit $s, not 3"; exit 1; }
+python3 -c 'import sys,struct; d=open(sys.argv[1],"rb").read(); code,item,committed=struct.unpack("<III", d[-12:])
+assert (code,item,committed)==(53521,4,4), (code,item,committed)' fail.doc
+[ "$(psql -At -c 'select string_agg(id::text, $$,$$ order by id) from c')" = "1,2,3,4" ] || { echo "rollback: c holds $(psql -At -c 'select count(*) from c') rows"; exit 1; }
+echo "db_exec_v1 into PostgreSQL: 6 rows copied from SQLite (prepared, \$1..), exec doc; a NOT NULL failure rolls back its batch (53521, item 4, 4 committed)"
+
 # ---- failures: each its code, none hangs ----
 check_err() {  # name uri sql code [qcaps]
   pipe "$1" "$2" "$3" "${5:-}"

@@ -70,6 +70,46 @@ pipe spec spec.db 'select id, name, note from s'
 "$sluice" run spec.json --world run-os --emit payload | xxd -p | tr -d '\n' > spec.hex
 [ "$(cat spec.hex)" = "12000000""040300000002010000003103010000006100" ] || { echo "spec row: $(cat spec.hex)"; exit 1; }
 
+# ---- ext.data_model builders make the params_doc (number 1, string "a"); readers in a stage function; run = build ----
+cp spec.db dm.db
+python3 -c 'import sqlite3; d=sqlite3.connect("dm.db"); d.execute("insert into s values (2, \"b\", null)"); d.execute("insert into s values (1, \"z\", null)"); d.commit()'
+cat > dm.json <<'PIPE'
+["std.stream.pipe_v1",
+  ["std.stream.cfg_v1", ["chunk_max_bytes", 65536], ["bufread_cap_bytes", 65536], ["max_in_bytes", 1000000],
+   ["max_out_bytes", 1000000], ["max_items", 1000]],
+  ["std.stream.src.db_rows_doc_v1",
+    ["std.stream.expr_v1", ["std.db.open_handle_v1", ["std.db.open_v1", ["bytes.lit", "dm.db"], ["std.db.sqlite.caps_default_v1"]]]],
+    ["std.stream.expr_v1", ["bytes.lit", "select id, name, note from s where id = ? and name = ? order by id, name"]],
+    ["std.stream.expr_v1",
+      ["begin",
+        ["let", "n", ["ext.data_model.value_number", ["bytes.lit", "1"]]],
+        ["let", "s", ["ext.data_model.value_string", ["bytes.lit", "a"]]],
+        ["let", "elems", ["bytes.concat", ["codec.write_u32_le", 2],
+          ["bytes.concat", ["bytes.concat", ["codec.write_u32_le", ["view.len", "n"]], "n"],
+                           ["bytes.concat", ["codec.write_u32_le", ["view.len", "s"]], "s"]]]],
+        ["ext.data_model.doc_ok", ["ext.data_model.value_seq_from_elems", "elems"]]]],
+    ["std.stream.expr_v1", ["std.db.sqlite.caps_default_v1"]]],
+  ["std.stream.chain_v1", ["std.stream.xf.frame_u32le_v1"]],
+  ["std.stream.sink.collect_bytes_v1"]]
+PIPE
+"$sluice" run dm.json --world run-os --emit payload | xxd -p | tr -d '\n' > dm.hex
+[ "$(cat dm.hex)" = "12000000""040300000002010000003103010000006100" ] || { echo "data_model params: run gave $(cat dm.hex)"; exit 1; }
+# The readers and builders inside a stage function, interpreted and compiled: each row item is
+# read with seq_get/number_get/string_get/kind_at/skip_value and rebuilt through a map.
+sed -e 's/where id = ? and name = ?/where id = ? or name <> ?/' -e 's/"std.stream.xf.frame_u32le_v1"/"std.stream.xf.map_bytes_v1", ["std.stream.fn_v1", "dm.row_text"]], ["std.stream.xf.frame_u32le_v1"/' dm.json > dmfn.json
+# (One built executable for both: the params_doc, a pure expression, is a constant in either.)
+"$sluice" run dmfn.json --module "$here/dm.x07.json" --world run-os --emit payload > dmfn.run
+python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); out=[]
+while d: n=struct.unpack_from("<I",d)[0]; out.append(d[4:4+n].decode()); d=d[4+n:]
+assert out==["1:a;ok","1:z;ok","2:b;ok"], out' dmfn.run || { echo "data_model readers in a stage function: wrong rows"; exit 1; }
+"$sluice" build dmfn.json --module "$here/dm.x07.json" --world run-os -o dmfn.exe --cache-dir "$tmp/cache" > /dev/null
+./dmfn.exe --emit payload > dmfn.exe.out
+cmp dmfn.run dmfn.exe.out || { echo "data_model readers: run and built executable differ"; exit 1; }
+"$sluice" run dmfn.json --module "$here/dm.x07.json" --world run-os --emit doc > dmfn.run.doc
+./dmfn.exe --emit doc > dmfn.exe.doc
+cmp dmfn.run.doc dmfn.exe.doc || { echo "data_model: run and built executable docs differ"; exit 1; }
+echo "data_model: a params_doc built with ext.data_model selects the matching rows; readers and builders in a stage function; run = build"
+
 # ---- errors: ERR 7 with the DataModel code, same in run and build ----
 check_err() {  # name db sql code [world]
   pipe "$1" "$2" "$3"
