@@ -290,6 +290,15 @@ std::string resolve_path(const RunResources& res, const std::string& path) {
   return (std::filesystem::path(res.root.dir) / path).string();
 }
 
+// The open response for a connection the run now owns: its raw id in the run's resource table.
+DbBuf registered(RunResources& res, std::unique_ptr<DbConn> conn) {
+  const std::int32_t id = res.add(std::move(conn));
+  if (id < 0) return x7db_err(kDbOpOpen, kDbTooLarge, "too many open connections in this run");
+  std::uint8_t raw[4];
+  store_u32le(raw, static_cast<std::uint32_t>(id));
+  return x7db_ok(kDbOpOpen, ByteView(raw, 4));
+}
+
 DbBuf failed_open(RunResources& res, std::int32_t code, const std::string& message) {
   res.last_open_error = code;
   res.last_open_message = message;
@@ -313,11 +322,7 @@ DbBuf open_sqlite(const std::string& path, std::int32_t flags, ByteView caps_byt
   r->driver = kDbDriverSqlite;
   r->sqlite = std::move(conn);
   r->caps = caps;
-  const std::int32_t id = res->add(std::move(r));
-  if (id < 0) return x7db_err(kDbOpOpen, kDbTooLarge, "too many open connections in this run");
-  std::uint8_t raw[4];
-  store_u32le(raw, static_cast<std::uint32_t>(id));
-  return x7db_ok(kDbOpOpen, ByteView(raw, 4));
+  return registered(*res, std::move(r));
 }
 
 DbBuf open_pg(const std::string& uri, ByteView caps_bytes) {
@@ -337,11 +342,7 @@ DbBuf open_pg(const std::string& uri, ByteView caps_bytes) {
   r->driver = kDbDriverPg;
   r->pg = std::move(conn);
   r->caps = caps;
-  const std::int32_t id = res->add(std::move(r));
-  if (id < 0) return x7db_err(kDbOpOpen, kDbTooLarge, "too many open connections in this run");
-  std::uint8_t raw[4];
-  store_u32le(raw, static_cast<std::uint32_t>(id));
-  return x7db_ok(kDbOpOpen, ByteView(raw, 4));
+  return registered(*res, std::move(r));
 }
 
 }  // namespace
