@@ -95,7 +95,9 @@ struct EntryLocals {
 CompileResult compile(std::string_view text, std::string_view file_name, const CompileOptions& options) {
   CompileResult result;
   auto& diags = result.diagnostics;
-  JsonParseResult parsed = parse_json(text);
+  // Shared with the plan: run-time arguments' x07 code points into the descriptor's nodes.
+  const auto parsed_owner = std::make_shared<JsonParseResult>(parse_json(text));
+  JsonParseResult& parsed = *parsed_owner;
   if (parsed.error) {
     const JsonError& e = *parsed.error;
     diags.push_back(make_diagnostic(json_error_diag(e.kind), std::string(file_name), e.pos.line, e.pos.column, "", e.message));
@@ -268,7 +270,10 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
         plan.sink.pointer = base + plan.sink.pointer;
         for (PlanStage& st : plan.chain) st.pointer = base + st.pointer;
       }
-      plan.user_fn_owner = program;
+      // The program, and the descriptor's parsed nodes that the x07 code of run-time arguments
+      // points into for source positions (translated to C++ after this function returns).
+      plan.user_fn_owner = std::make_shared<const std::pair<std::shared_ptr<const void>, std::shared_ptr<const void>>>(
+          program, parsed_owner);
       if (values_read_input) plan.input_digest = xxh64_hex(options.input);
       result.plan = std::move(plan);
     }
