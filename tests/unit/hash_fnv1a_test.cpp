@@ -1,6 +1,7 @@
 // Tests for runtime/hash_fnv1a.hpp: the reference FNV-1a-32 vectors (tests/data/fnv1a-32), the
 // values the X07 hash sink pins, and incremental hashing over arbitrary splits.
 #include "runtime/hash_fnv1a.hpp"
+#include "tests/support/test_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -23,13 +24,6 @@ struct Vector {
   std::string label;
 };
 
-Bytes from_hex(const std::string& hex) {
-  Bytes out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
 std::vector<Vector> load_vectors() {
   std::ifstream in(std::string(SLUICE_SOURCE_DIR) + "/tests/data/fnv1a-32/fnv1a_32.tsv");
   REQUIRE(in.good());
@@ -45,7 +39,7 @@ std::vector<Vector> load_vectors() {
     REQUIRE(cols.size() == 5);
     Vector v;
     v.index = std::stoul(cols[0]);
-    v.input = from_hex(cols[2]);
+    v.input = sluice::test::from_hex(cols[2]);
     REQUIRE(v.input.size() == std::stoul(cols[1]));
     v.hash = static_cast<std::uint32_t>(std::stoul(cols[3], nullptr, 16));
     v.label = cols[4];
