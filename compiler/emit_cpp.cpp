@@ -189,7 +189,9 @@ std::optional<std::string> emit_cpp(const Plan& plan, const EmitOptions& options
   out += "\n";
   out += run_function(!x07->code.empty());
   out += "\nconst sluice::ExeInfo kInfo{" + cpp_literal(chain) + ", " + cpp_literal(world_name(plan.world)) + ", " +
-         cpp_literal("xxh64:" + hash) + ", " + cpp_literal(SLUICE_VERSION) + ", " + cpp_literal(plan.input_digest) + ", " + cpp_literal(shard_refusal(plan)) + "};\n";
+         cpp_literal("xxh64:" + hash) + ", " + cpp_literal(SLUICE_VERSION) + ", " + cpp_literal(plan.input_digest) + ", " + cpp_literal(shard_refusal(plan)) + ", " +
+         cpp_literal(std::string_view(reinterpret_cast<const char*>(plan.rr_session.data()), plan.rr_session.size())) + ", " +
+         std::to_string(plan.rr_session.size()) + "};\n";
   out += "\n}  // namespace\n\nint main(int argc, char** argv) { return sluice::exe_main(argc, argv, kInfo, &run); }\n";
   return out;
 }

@@ -15,6 +15,7 @@
 #include "compiler/json_source.hpp"
 #include "compiler/resolve_fns.hpp"
 #include "compiler/resolve_plugins.hpp"
+#include "compiler/rr_scope.hpp"
 #include "compiler/x07/interp.hpp"
 #include "compiler/x07/module.hpp"
 #include "compiler/x07/program.hpp"
@@ -117,6 +118,9 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
   std::string base;
   const x07::Module* entry = nullptr;
   std::vector<const JsonNode*> lets;
+  std::string lets_base;                // the begin holding the lets
+  const JsonNode* rr_scope = nullptr;   // std.rr.with_policy_v1 / with_v1 around the pipe
+  RrScopeSite rr_site;
   if (x07::looks_like_module(*parsed.root)) {
     entry = program->add_module(x07::read_module(std::move(*parsed.root), file, diags), diags);
     if (!entry) return result;
@@ -126,23 +130,44 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
       return result;
     }
     if (!entry->solve) return result;
-    const JsonNode& solve = *entry->solve;
-    pipe_root = &solve;
+    pipe_root = &*entry->solve;
     base = "/solve";
-    if (solve.is_form("begin") && solve.items.size() >= 2) {
+    // A record/replay scope around the whole solve, or around the pipe after the lets.
+    const auto enter_rr_scope = [&]() {
+      if (!is_rr_scope(*pipe_root)) return true;
+      const RrScopeSite site{file, base, options.world};
+      if (rr_scope != nullptr) {
+        diags.push_back(make_diagnostic(DiagId::kRrScope, file, pipe_root->pos.line, pipe_root->pos.column, base,
+                                        "a pipe runs in one record/replay session; this scope is inside another"));
+        return false;
+      }
+      if (!rr_scope_shape_ok(*pipe_root, site, diags)) return false;
+      rr_scope = pipe_root;
+      rr_site = site;
+      base += "/" + std::to_string(pipe_root->items.size() - 1);
+      pipe_root = rr_scope_body(*pipe_root);
+      return true;
+    };
+    // Twice: the second reports a scope directly inside the first.
+    if (!enter_rr_scope() || !enter_rr_scope()) return result;
+    if (pipe_root->is_form("begin") && pipe_root->items.size() >= 2) {
+      const JsonNode& solve = *pipe_root;
+      lets_base = base;
       for (std::size_t i = 1; i + 1 < solve.items.size(); ++i) {
         const JsonNode& l = solve.items[i];
         if (!l.is_form("let") || l.items.size() != 3 || !l.items[1].is_string()) {
           diags.push_back(make_diagnostic(DiagId::kExprUnsupported, file, l.pos.line, l.pos.column,
-                                          "/solve/" + std::to_string(i),
-                                          "sluice runs an entry whose solve is the pipe, or a begin of lets ending in the pipe; found " +
+                                          base + "/" + std::to_string(i),
+                                          "sluice runs an entry whose solve is the pipe, or a begin of lets ending in the pipe "
+                                          "(either may be inside std.rr.with_policy_v1 / with_v1); found " +
                                               describe_json(l)));
           return result;
         }
         lets.push_back(&l);
       }
       pipe_root = &solve.items.back();
-      base = "/solve/" + std::to_string(solve.items.size() - 1);
+      base += "/" + std::to_string(solve.items.size() - 1);
+      if (!enter_rr_scope()) return result;
     }
   } else {
     std::vector<std::string> ids;
@@ -164,7 +189,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
   bool values_read_input = false;
   for (std::size_t i = 0; i < lets.size(); ++i) {
     const JsonNode& l = *lets[i];
-    const std::string p = "/solve/" + std::to_string(i + 1) + "/2";
+    const std::string p = lets_base + "/" + std::to_string(i + 1) + "/2";
     const auto ir = x07::check_expr_ir(l.items[2], p, locals.types, x07::Ty::kNever, env);
     if (!ir) return result;
     values_read_input = values_read_input || x07::reads_input(ir->node);
@@ -180,6 +205,50 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
       v.view = ByteView(v.buf.data(), static_cast<std::uint32_t>(v.buf.size()));
     }
     locals.values.push_back(std::move(v));
+  }
+  // Where arch/ is (plugin registry, rr policies): given, or the pipe file's directory.
+  std::optional<std::string> arch_root = options.arch_root;
+  if (!arch_root) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(file, ec)) arch_root = dir_of(file_name);
+  }
+  // The session a std.rr scope opens, as the X7RC cfg the host opens when the run starts.
+  std::vector<std::uint8_t> rr_session;
+  if (rr_scope != nullptr) {
+    std::optional<std::vector<std::uint8_t>> cfg;
+    if (rr_scope->is_form("std.rr.with_policy_v1")) {
+      if (!arch_root) {
+        diags.push_back(make_diagnostic(DiagId::kRrScope, file, rr_scope->pos.line, rr_scope->pos.column, rr_site.pointer,
+                                        "std.rr.with_policy_v1 reads its policy from arch/rr/ under the arch root, and "
+                                        "this pipe has none",
+                                        "pass --arch-root DIR (the directory that holds arch/rr/index.x07rr.json)"));
+        return result;
+      }
+      cfg = rr_policy_cfg(*rr_scope, rr_site, *arch_root, diags);
+    } else {
+      // with_v1's cfg is an expression; like every value of the plan it is computed now, so it
+      // may read `input` and the entry's functions but not open connections (std.db/std.net).
+      const JsonNode& c = rr_scope->items[1];
+      const std::string p = rr_site.pointer + "/1";
+      const auto ir = x07::check_expr_ir(c, p, {}, x07::Ty::kView, env);
+      if (!ir) return result;
+      if (x07::needs_run_time(ir->node)) {
+        diags.push_back(make_diagnostic(DiagId::kRrScope, file, c.pos.line, c.pos.column, p,
+                                        "the cfg of std.rr.with_v1 is computed before the run, so it cannot call "
+                                        "functions that open connections"));
+        return result;
+      }
+      values_read_input = values_read_input || x07::reads_input(ir->node);
+      x07::EvalResult r = x07::eval_expr(*ir, {}, program->settings());
+      if (r.status != UserFnStatus::kOk) {
+        diags.push_back(make_diagnostic(DiagId::kExprTrap, file, c.pos.line, c.pos.column, p,
+                                        "the cfg of std.rr.with_v1 trapped: " + r.trap));
+        return result;
+      }
+      cfg = rr_cfg_from_bytes(*rr_scope, rr_site, std::move(r.value.buf), diags);
+    }
+    if (!cfg) return result;
+    rr_session = std::move(*cfg);
   }
   // A run-time argument (docs/expressions.md): the expression calls std.db.* (or a function that
   // does), so it is evaluated when the pipe runs, never here. It becomes a function of its own,
@@ -255,11 +324,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
     FnContext ctx(*program, entry, file, *pipe_root, base, diags);
     const auto sigs = resolve_fns(plan, ctx);
     PluginResolveInput plugins;
-    plugins.arch_root = options.arch_root;
-    if (!plugins.arch_root) {
-      std::error_code ec;
-      if (std::filesystem::is_regular_file(file, ec)) plugins.arch_root = dir_of(file_name);
-    }
+    plugins.arch_root = arch_root;
     plugins.lookup = options.plugin_lookup;
     resolve_plugins(plan, plugins, ctx, diags);
     type_brands(plan, sigs, ctx);
@@ -275,6 +340,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
       plan.user_fn_owner = std::make_shared<const std::pair<std::shared_ptr<const void>, std::shared_ptr<const void>>>(
           program, parsed_owner);
       if (values_read_input) plan.input_digest = xxh64_hex(options.input);
+      plan.rr_session = std::move(rr_session);
       result.plan = std::move(plan);
     }
   }

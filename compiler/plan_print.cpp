@@ -3,9 +3,19 @@
 #include <nlohmann/json.hpp>
 
 #include "compiler/json_source.hpp"
+#include "runtime/os/rr_cassette.hpp"
 
 namespace sluice {
 namespace {
+
+// The session an entry opens itself, decoded from the plan's X7RC cfg.
+std::optional<RrConfig> rr_session_of(const Plan& plan) {
+  RrConfig cfg;
+  if (plan.rr_session.empty() ||
+      decode_x7rc(ByteView(plan.rr_session.data(), static_cast<std::uint32_t>(plan.rr_session.size())), cfg) != RrCode::kOk)
+    return std::nullopt;
+  return cfg;
+}
 
 using Json = nlohmann::ordered_json;
 
@@ -113,6 +123,9 @@ std::string plan_to_text(const Plan& plan) {
     out += "  the cfg fails the run-time check: every run returns ERR 1 stream:cfg_invalid\n";
   if (!plan.input_digest.empty())
     out += "input: values computed from an input of xxh64:" + plan.input_digest + " (a built executable requires it)\n";
+  if (const auto rr = rr_session_of(plan))
+    out += "rr: the entry's session: .x07_rr/" + rr->path + ", " + std::string(rr_mode_name(rr->mode)) + ", " +
+           std::string(rr_match_name(rr->match)) + " (opened at every run)\n";
   out += "source: " + id_of(plan.source) + args_text(plan.source) + "  [-> " + plan.source.out_brand + "]\n";
   for (std::size_t i = 0; i < plan.chain.size(); ++i) {
     const PlanStage& st = plan.chain[i];
@@ -157,6 +170,16 @@ std::string plan_to_json(const Plan& plan) {
   j["chain"] = std::move(chain);
   // Only for plans whose values were computed from `input` (an entry module's lets, expr_v1).
   if (!plan.input_digest.empty()) j["input_digest"] = "xxh64:" + plan.input_digest;
+  // Only for an entry that opens its own record/replay session (std.rr.with_policy_v1 / with_v1).
+  if (const auto rr = rr_session_of(plan))
+    j["rr_session"] = Json{{"cassette", rr->path},
+                           {"mode", rr_mode_name(rr->mode)},
+                           {"match", rr_match_name(rr->match)},
+                           {"max_cassette_bytes", rr->budgets.max_cassette_bytes},
+                           {"max_entries", rr->budgets.max_entries},
+                           {"max_req_bytes", rr->budgets.max_req_bytes},
+                           {"max_resp_bytes", rr->budgets.max_resp_bytes},
+                           {"max_key_bytes", rr->budgets.max_key_bytes}};
   j["sink"] = Json{{"id", id_of(plan.sink)},
                    {"args", args_json(plan.sink)},
                    {"in_brand", plan.sink.in_brand},

@@ -199,14 +199,15 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
   if (info.input_digest[0] != '\0' && xxh64_hex(input) != info.input_digest)
     return usage(argv0, std::string("this pipeline's values were computed at build time from a different input ") +
                             "(xxh64:" + info.input_digest + "); pass that --input, or rebuild with sluice build --input FILE");
-  RrConfig rr_cfg;
-  if (std::string why; !rr_config_from_flags(rr_flags, rr_cfg, why)) return usage(argv0, why);
+  std::optional<RrConfig> rr_cfg;
+  const ByteView entry_rr(reinterpret_cast<const std::uint8_t*>(info.rr_session), info.rr_session_size);
+  if (std::string why; !rr_run_config(rr_flags, entry_rr, rr_cfg, why)) return usage(argv0, why);
   try {
-    // The run's rr session: opened before the run, closed when this scope ends, whatever the
-    // run did.
+    // The run's rr session (the flags' or the entry's own): opened before the run, closed when
+    // this scope ends, whatever the run did.
     RrSession rr_session;
-    if (!rr_flags.cassette.empty()) {
-      const RrCode code = rr_session.open(env.fs_root, rr_cfg);
+    if (rr_cfg) {
+      const RrCode code = rr_session.open(env.fs_root, *rr_cfg);
       if (code != RrCode::kOk) return report_outcome(rr_open_failure(code, rr_session.detail()), emit, nullptr);
       env.rr = &rr_session;
     }

@@ -20,6 +20,10 @@ struct ExeInfo {
   const char* input_digest;
   // Why this pipe cannot run under --shard (stdlib shard_refusal, computed at build time), or "".
   const char* shard_refusal;
+  // The X7RC cfg of the session the pipe's entry opens (std.rr.with_policy_v1 / with_v1, made at
+  // build time; Plan::rr_session), opened at every run; size 0: none.
+  const char* rr_session;
+  std::uint32_t rr_session_size;
 };
 
 // `input` is the program input (--input FILE, empty by default) that x07 functions read.

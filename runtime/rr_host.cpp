@@ -197,6 +197,27 @@ bool read_rr_policy(const std::string& path, RrConfig& out, std::string& error) 
   return true;
 }
 
+bool rr_run_config(const RrFlags& flags, ByteView entry_x7rc, std::optional<RrConfig>& out, std::string& error) {
+  out.reset();
+  if (entry_x7rc.empty()) {
+    RrConfig cfg;
+    if (!rr_config_from_flags(flags, cfg, error)) return false;
+    if (!flags.cassette.empty()) out = std::move(cfg);
+    return true;
+  }
+  if (!flags.cassette.empty() || !flags.mode.empty() || !flags.match.empty() || !flags.policy.empty()) {
+    error = "this pipe's entry opens its own record/replay session (std.rr.with_policy_v1 or std.rr.with_v1 around "
+            "its solve); drop --rr, --rr-mode, --rr-match and --rr-policy";
+    return false;
+  }
+  if (decode_x7rc(entry_x7rc, out.emplace()) != RrCode::kOk) {
+    out.reset();
+    error = "the pipe's record/replay session cfg is not valid X7RC";  // the compiler made it: a corrupt plan
+    return false;
+  }
+  return true;
+}
+
 bool rr_config_from_flags(const RrFlags& flags, RrConfig& out, std::string& error) {
   if (flags.cassette.empty()) {
     if (!flags.mode.empty() || !flags.match.empty() || !flags.policy.empty()) {

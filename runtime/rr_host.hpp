@@ -3,6 +3,7 @@
 // open. The session is opened before the run and destroyed after it (runtime/os/rr_cassette.hpp).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "runtime/executor.hpp"
@@ -20,6 +21,12 @@ struct RrFlags {
 // The session cfg the flags describe; false with a usage message in `error` (an --rr-* flag
 // without --rr, an unknown word, an unreadable or malformed policy file).
 bool rr_config_from_flags(const RrFlags& flags, RrConfig& out, std::string& error);
+
+// The cfg of the session a run opens: the flags', or the one the pipe's entry opens itself
+// (`entry_x7rc`, Plan::rr_session: std.rr.with_policy_v1 / with_v1 around its solve). Both at
+// once is refused: a pipe has one session, and quietly preferring either would replay another
+// cassette than one of them names. `out` stays empty when neither asks for a session.
+bool rr_run_config(const RrFlags& flags, ByteView entry_x7rc, std::optional<RrConfig>& out, std::string& error);
 
 // Reads an X07 rr policy file: budgets{max_cassette_bytes, max_entries, max_req_bytes,
 // max_resp_bytes, max_key_bytes} (all required), match_mode and mode_default (optional words).

@@ -137,6 +137,10 @@ struct Plan {
   // xxh64 of the program input (`input`) when an entry's lets or an expr_v1 read it: the plan's
   // values hold only for that input, so a compiled executable checks its --input against it.
   std::string input_digest;
+  // The X7RC cfg (x07-modules §4.2) of the record/replay session an entry's std.rr.with_policy_v1
+  // or std.rr.with_v1 opens around the pipe, made at compile time; empty: none. The host opens
+  // it when the run starts and closes it when the run ends (runtime/rr_host.hpp).
+  std::vector<std::uint8_t> rr_session;
   // --plugin objects loaded for the interpreter; kept alive with the plan (plugin descriptors).
   std::shared_ptr<const void> plugin_owner;
   // Keeps alive what the UserFn handles point into (the compiled modules); copies share it.

@@ -243,10 +243,13 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
             std::uint32_t page_size, const std::string& read_mode, bool no_fsync, bool no_copy_offload,
             const std::string& progress, bool profile, const RunCompileFlags& compile, const std::string& shard_text,
             std::uint32_t shards, const RrFlags& rr_flags) {
-  RrConfig rr_cfg;
-  if (std::string why; !rr_config_from_flags(rr_flags, rr_cfg, why)) {
-    std::cerr << "sluice: " << why << "\n";
-    return kExitUsage;
+  // The flags alone, checked before compiling (rr_run_config checks them with the pipe's own).
+  {
+    RrConfig flags_only;
+    if (std::string why; !rr_config_from_flags(rr_flags, flags_only, why)) {
+      std::cerr << "sluice: " << why << "\n";
+      return kExitUsage;
+    }
   }
   ShardSpec shard;
   if (!shard_text.empty() || shards != 0) {
@@ -286,10 +289,16 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   if (profile) opts.env.profile = &run_profile;
   EmitMode mode = EmitMode::kSummary;
   parse_emit_mode(emit, mode);  // CLI11 has already checked the value
-  // The run's rr session: opened before the run, closed when this function returns.
+  // The run's rr session (the flags' or the entry's own): opened before the run, closed when this
+  // function returns.
+  std::optional<RrConfig> rr_cfg;
+  if (std::string why; !rr_run_config(rr_flags, ByteView(plan->rr_session.data(), static_cast<std::uint32_t>(plan->rr_session.size())), rr_cfg, why)) {
+    std::cerr << "sluice: " << why << "\n";
+    return kExitUsage;
+  }
   RrSession rr_session;
-  if (!rr_flags.cassette.empty()) {
-    const RrCode code = rr_session.open(opts.env.fs_root, rr_cfg);
+  if (rr_cfg) {
+    const RrCode code = rr_session.open(opts.env.fs_root, *rr_cfg);
     if (code != RrCode::kOk) return report_outcome(rr_open_failure(code, rr_session.detail()), mode, nullptr);
     opts.env.rr = &rr_session;
   }

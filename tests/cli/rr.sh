@@ -160,4 +160,49 @@ set -e
 [ "$s1" = 1 ] && grep -q '2014 rr_frame_truncated' rec.err || fail "record on a truncated cassette: $s1 $(cat rec.err)"
 [ "$s2" = 1 ] && grep -q '2004 rr_too_many_entries' rec2.err || fail "record past max_entries: $s2 $(cat rec2.err)"
 [ "$s3" = 2 ] && grep -q '2000 rr_cfg_invalid' rec3.err || fail "record to an unsafe path: $s3 $(cat rec3.err)"
+
+# 5. An entry that opens its own session, as X07 writes it: std.rr.with_policy_v1 around the
+#    pipe, the policy from arch/rr/ under the entry's directory (the arch root). run and a built
+#    executable replay the same entry; --rr beside it is refused; a broken index or policy file
+#    is E_PIPE_RR_POLICY at its own file:line:column.
+mkdir -p ent/arch/rr/policies
+cat > ent/arch/rr/index.x07rr.json <<'JSON'
+{"schema_version": "x07.arch.rr.index@0.1.0",
+ "policies": [{"id": "p_v1", "policy_path": "arch/rr/policies/p_v1.policy.json"},
+              {"id": "bad_v1", "policy_path": "arch/rr/policies/bad_v1.policy.json"}]}
+JSON
+cat > ent/arch/rr/policies/p_v1.policy.json <<'JSON'
+{"schema_version": "x07.arch.rr.policy@0.1.0", "id": "p_v1", "v": 1, "match_mode": "lookup_v1",
+ "budgets": {"max_cassette_bytes": 65536, "max_entries": 10, "max_req_bytes": 64, "max_resp_bytes": 64, "max_key_bytes": 8}}
+JSON
+cat > ent/arch/rr/policies/bad_v1.policy.json <<'JSON'
+{"schema_version": "x07.arch.rr.policy@0.0.9", "id": "bad_v1", "v": 1, "match_mode": "lookup_v1",
+ "budgets": {"max_cassette_bytes": 65536, "max_entries": 10, "max_req_bytes": 64, "max_resp_bytes": 64, "max_key_bytes": 8}}
+JSON
+entry() {  # POLICY FILE
+  { printf '{"schema_version": "x07.x07ast@0.8.0", "kind": "entry", "module_id": "main", "imports": [], "decls": [],\n'
+    printf ' "solve": ["std.rr.with_policy_v1", ["bytes.lit", "%s"], ["bytes.lit", "c/one.rrbin"], ["i32.lit", 2],\n' "$1"
+    sed 's/^/  /' b.json | sed '$ s/$/]}/'; } > "$2"
+}
+entry p_v1 ent/e.json
+entry bad_v1 ent/bad.json
+"$sluice" run ent/e.json --world solve-rr --root root --emit doc > ent_run.doc || fail "entry run: exit $?"
+"$sluice" build ent/e.json -o "$tmp/ent_exe" --world solve-rr --cache-dir "$build/build-cache" || fail "entry build"
+(cd / && "$tmp/ent_exe" --root "$tmp/root" --emit doc) > ent_exe.doc || fail "entry exe: exit $?"
+cmp ent_run.doc run.doc || fail "the entry's own session replays another doc than --rr: $(hex < ent_run.doc)"
+cmp ent_exe.doc run.doc || fail "the entry's executable replays another doc"
+set +e
+"$sluice" run ent/e.json --world solve-rr --root root --rr c/one.rrbin > /dev/null 2> both.err; s1=$?
+"$tmp/ent_exe" --root root --rr-mode replay > /dev/null 2> both2.err; s2=$?
+"$sluice" check ent/bad.json --world solve-rr > bad.err 2>&1; s3=$?
+printf '{"schema_version": "x07.arch.rr.index@0.1.0",\n "policies": [}\n' > ent/arch/rr/index.x07rr.json
+"$sluice" check ent/e.json --world solve-rr > badindex.err 2>&1; s4=$?
+rm ent/arch/rr/index.x07rr.json
+"$sluice" check ent/e.json --world solve-rr > noindex.err 2>&1; s5=$?
+set -e
+[ "$s1" = 2 ] && grep -q 'opens its own record/replay session' both.err || fail "--rr beside the entry's session: $s1 $(cat both.err)"
+[ "$s2" = 2 ] && grep -q 'opens its own record/replay session' both2.err || fail "--rr-mode beside the executable's session: $s2 $(cat both2.err)"
+[ "$s3" = 1 ] && grep -q 'bad_v1.policy.json:1:20: error\[E_PIPE_RR_POLICY\]: schema_version must be' bad.err || fail "bad policy: $s3 $(cat bad.err)"
+[ "$s4" = 1 ] && grep -q 'index.x07rr.json:2:15: error\[E_PIPE_RR_POLICY\]: the rr index' badindex.err || fail "bad index: $s4 $(cat badindex.err)"
+[ "$s5" = 1 ] && grep -q 'index.x07rr.json: error\[E_PIPE_RR_POLICY\]: cannot read the rr index' noindex.err || fail "no index: $s5 $(cat noindex.err)"
 echo "rr OK"

@@ -21,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 validate() { node tools/validate-json.mjs schemas "$@"; }
 
 # 1. Descriptors and modules.
-mapfile -t pipes < <(ls examples/*.json examples/native/*.json tests/cases/*.json | grep -v '\.case\.json$')
+mapfile -t pipes < <(ls examples/*.json examples/native/*.json tests/cases/*.json tests/cases/rr_entry/*.json | grep -v '\.case\.json$')
 [ "${#pipes[@]}" -ge 30 ]
 validate pipe.schema.json "${pipes[@]}"
 mapfile -t modules < <(find examples tests/cases/lab tests/cases/smoke tests/differential -name '*.x07.json' | sort)
