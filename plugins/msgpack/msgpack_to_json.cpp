@@ -214,16 +214,16 @@ void copy_text(std::uint8_t*& w, const char* s, std::size_t n) {
 
 }  // namespace
 
-void ToJson::grow(std::size_t used, std::size_t need) {
+void ToJson::grow(const std::uint8_t* from, std::size_t used, std::size_t need) {
   std::size_t cap = cap_ < 4096 ? 4096 : cap_;
   while (cap < need) cap *= 2;
   auto fresh = std::make_unique_for_overwrite<std::uint8_t[]>(cap);
-  if (used != 0) std::memcpy(fresh.get(), buf_.get(), used);
+  if (used != 0) std::memcpy(fresh.get(), from, used);
   buf_ = std::move(fresh);
   cap_ = cap;
 }
 
-Code ToJson::sort_members(const Frame& f, std::uint32_t end, std::uint32_t& new_end) {
+Code ToJson::sort_members(const Frame& f, std::uint8_t* text, std::uint32_t end, std::uint32_t& new_end) {
   const std::uint32_t k = static_cast<std::uint32_t>(members_.size()) - f.members_base;
   const Member* m = members_.data() + f.members_base;
   new_end = end;
@@ -254,14 +254,13 @@ Code ToJson::sort_members(const Frame& f, std::uint32_t end, std::uint32_t& new_
     tmp_ = std::make_unique_for_overwrite<std::uint8_t[]>(tmp_cap_);
   }
   std::uint8_t* t = tmp_.get();
-  const std::uint8_t* text = buf_.get();
   for (std::uint32_t i = 0; i < k; ++i) {
     if (i != 0) *t++ = ',';
     const Member& x = m[o[i]];
     std::memcpy(t, text + x.begin, x.end - x.begin);
     t += x.end - x.begin;
   }
-  std::memcpy(buf_.get() + f.region, tmp_.get(), len);
+  std::memcpy(text + f.region, tmp_.get(), len);
   return Code::kOk;
 }
 
@@ -271,18 +270,21 @@ Code ToJson::convert(const std::uint8_t* p, std::uint32_t n, std::vector<std::ui
   return c;
 }
 
-Code ToJson::convert(const std::uint8_t* p, std::uint32_t n) {
+Code ToJson::convert(const std::uint8_t* p, std::uint32_t n, std::uint8_t* dst, std::size_t dst_cap) {
   members_.clear();
   size_ = 0;
   const std::uint8_t* const in_end = p + n;
-  std::uint8_t* base = buf_.get();
+  const bool direct = dst != nullptr && dst_cap >= room_for(n);
+  std::uint8_t* base = direct ? dst : buf_.get();
   std::uint8_t* w = base;
-  std::uint8_t* lim = base + cap_;
-  // The text is written by raw pointer; before each token its worst case is made room for.
+  std::uint8_t* lim = base + (direct ? dst_cap : cap_);
+  // The text is written by raw pointer; before each token its worst case is made room for. In
+  // `dst` (room_for(n) bytes) that never fails: the text before a token is at most 6 × the bytes
+  // before it, so room_for(n) covers it plus the token's reservation.
   const auto reserve = [&](std::size_t k) {
     if (static_cast<std::size_t>(lim - w) >= k) return;
     const auto used = static_cast<std::size_t>(w - base);
-    grow(used, used + k);
+    grow(base, used, used + k);
     base = buf_.get();
     w = base + used;
     lim = base + cap_;
@@ -360,7 +362,7 @@ Code ToJson::convert(const std::uint8_t* p, std::uint32_t n) {
           ++ascending;
         if (ascending < k) {
           std::uint32_t end = 0;
-          if (const Code c = sort_members(f, at(), end); c != Code::kOk) return c;
+          if (const Code c = sort_members(f, base, at(), end); c != Code::kOk) return c;
           w = base + end;
         }
         *w++ = '}';
@@ -371,6 +373,7 @@ Code ToJson::convert(const std::uint8_t* p, std::uint32_t n) {
     }
   } while (depth != 0);
   size_ = at();
+  text_ = base;
   return pos == n ? Code::kOk : Code::kNotOneValue;
 }
 
