@@ -164,6 +164,20 @@ bool Scanner::open(std::uint64_t n, bool& top_done) {
   return true;
 }
 
+std::uint32_t Scanner::whole_values(const std::uint8_t* p, std::uint32_t n, std::uint32_t* lens,
+                                    std::uint32_t max) const {
+  std::uint32_t k = 0;
+  if (state_ != State::kHeader || value_bytes_ != 0) return 0;
+  while (k < max && n != 0) {
+    const std::uint32_t end = whole_value_end(p, n, limits_.max_depth, limits_.max_value_bytes);
+    if (end == 0) break;
+    lens[k++] = end;
+    p += end;
+    n -= end;
+  }
+  return k;
+}
+
 Scanner::Result Scanner::feed(const std::uint8_t* p, std::uint32_t n) {
   std::uint32_t i = 0;
   if (state_ == State::kHeader && value_bytes_ == 0) {

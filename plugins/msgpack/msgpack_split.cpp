@@ -87,6 +87,25 @@ std::int32_t split_step(void* state, x07_scratch_v1*, x07_bytes_view_v1 in, x07_
   std::uint32_t pos = 0;
   while (pos < in.len) {
     const bool spanning = !b->carry.empty();
+    if (!spanning) {
+      // Whole values in a run (Scanner::whole_values), then feed() for whatever stopped the run.
+      std::uint32_t lens[kBatch];
+      const std::uint32_t k = b->scanner.whole_values(in.ptr + pos, in.len - pos, lens, kBatch - nv);
+      for (std::uint32_t j = 0; j < k; ++j) {
+        if (const std::int32_t e = count_value(*b); e != 0) {
+          if (const std::int32_t h = hand_on(emit, views, nv); h != 0) return h;
+          return e;
+        }
+        views[nv++] = ByteView(in.ptr + pos, lens[j]);
+        pos += lens[j];
+      }
+      if (nv == kBatch) {
+        if (const std::int32_t e = hand_on(emit, views, nv); e != 0) return e;
+        nv = 0;
+      }
+      if (k != 0) continue;
+      if (pos >= in.len) break;
+    }
     const Scanner::Result r = b->scanner.feed(in.ptr + pos, in.len - pos);
     if (r.status == Scanner::Status::kError) {
       if (const std::int32_t e = hand_on(emit, views, nv); e != 0) return e;
