@@ -7,6 +7,7 @@
 #include "plugins/msgpack/msgpack_plugins.hpp"
 #include "plugins/msgpack/msgpack_scanner.hpp"
 #include "runtime/bytes.hpp"
+#include "runtime/plugin_host.hpp"
 
 namespace sluice::msgpack {
 
@@ -63,31 +64,78 @@ std::int32_t split_init(void* state, x07_scratch_v1*, x07_bytes_view_v1 cfg, x07
   return 0;
 }
 
+// Views of values that lie inside the current input, handed on kBatch at a time: with sluice's
+// own host one call checks and appends them all (plugin_emit_input_views), instead of one
+// indirect emit_view call per value; with another host, or when one view would fail, they go out
+// one by one with the same results. Emission order is kept: the batch is handed on before a
+// copied value, an error, or the end of the step.
+constexpr std::uint32_t kBatch = 64;
+
+std::int32_t hand_on(const x07_xf_emit_v1& emit, const ByteView* views, std::uint32_t n) {
+  if (n == 0 || plugin_emit_input_views(emit, views, n)) return 0;
+  for (std::uint32_t k = 0; k < n; ++k)
+    if (const std::int32_t e = emit.emit_view(emit.emit_ctx, views[k].data, views[k].size, X07_XF_VIEW_KIND_INPUT); e != 0)
+      return e;
+  return 0;
+}
+
 std::int32_t split_step(void* state, x07_scratch_v1*, x07_bytes_view_v1 in, x07_xf_emit_v1 emit, x07_xf_budget_v1) {
   SplitBox* b = box(state);
   if (b == nullptr) return INT32_MIN;
+  ByteView views[kBatch];
+  std::uint32_t nv = 0;
   std::uint32_t pos = 0;
   while (pos < in.len) {
     const bool spanning = !b->carry.empty();
+    if (!spanning) {
+      // Whole values in a run (Scanner::whole_values), then feed() for whatever stopped the run.
+      std::uint32_t lens[kBatch];
+      const std::uint32_t k = b->scanner.whole_values(in.ptr + pos, in.len - pos, lens, kBatch - nv);
+      for (std::uint32_t j = 0; j < k; ++j) {
+        if (const std::int32_t e = count_value(*b); e != 0) {
+          if (const std::int32_t h = hand_on(emit, views, nv); h != 0) return h;
+          return e;
+        }
+        views[nv++] = ByteView(in.ptr + pos, lens[j]);
+        pos += lens[j];
+      }
+      if (nv == kBatch) {
+        if (const std::int32_t e = hand_on(emit, views, nv); e != 0) return e;
+        nv = 0;
+      }
+      if (k != 0) continue;
+      if (pos >= in.len) break;
+    }
     const Scanner::Result r = b->scanner.feed(in.ptr + pos, in.len - pos);
-    if (r.status == Scanner::Status::kError) return rc(r.error);
+    if (r.status == Scanner::Status::kError) {
+      if (const std::int32_t e = hand_on(emit, views, nv); e != 0) return e;
+      return rc(r.error);
+    }
     if (r.status == Scanner::Status::kNeedMore) {
       b->carry.insert(b->carry.end(), in.ptr + pos, in.ptr + in.len);
-      return 0;
+      return hand_on(emit, views, nv);
     }
-    if (const std::int32_t e = count_value(*b); e != 0) return e;
-    std::int32_t e = 0;
+    if (const std::int32_t e = count_value(*b); e != 0) {
+      if (const std::int32_t h = hand_on(emit, views, nv); h != 0) return h;
+      return e;
+    }
     if (spanning) {
+      // Only the first value of a step can span (it began in an earlier input): no views are
+      // waiting before it.
       b->carry.insert(b->carry.end(), in.ptr + pos, in.ptr + pos + r.used);
-      e = emit_copy(emit, b->carry.data(), b->carry.size());
+      const std::int32_t e = emit_copy(emit, b->carry.data(), b->carry.size());
       b->carry.clear();
+      if (e != 0) return e;
     } else {
-      e = emit.emit_view(emit.emit_ctx, in.ptr + pos, r.used, X07_XF_VIEW_KIND_INPUT);
+      views[nv++] = ByteView(in.ptr + pos, r.used);
+      if (nv == kBatch) {
+        if (const std::int32_t e = hand_on(emit, views, nv); e != 0) return e;
+        nv = 0;
+      }
     }
-    if (e != 0) return e;
     pos += r.used;
   }
-  return 0;
+  return hand_on(emit, views, nv);
 }
 
 std::int32_t split_flush(void* state, x07_scratch_v1*, x07_xf_emit_v1, x07_xf_budget_v1) {

@@ -204,3 +204,120 @@ TEST_CASE("msgpack plugins: a non-empty cfg is 1") {
   PluginHost b(&x07_xf_json_to_msgpack_v1, kLimits, ByteView(cfg.data(), 1), true);
   CHECK(b.init().ec == 1);
 }
+
+namespace {
+
+// The JSON text of a str, escaped here one byte at a time (the converter scans 16 at a time).
+std::string json_str(const std::string& s) {
+  std::string o = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"') o += "\\\"";
+    else if (c == '\\') o += "\\\\";
+    else if (c == '\n') o += "\\n";
+    else if (c == '\t') o += "\\t";
+    else if (c == '\r') o += "\\r";
+    else if (c == '\b') o += "\\b";
+    else if (c == '\f') o += "\\f";
+    else if (c < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      o += "\\u00";
+      o += kHex[c >> 4];
+      o += kHex[c & 15];
+    } else {
+      o += ch;
+    }
+  }
+  return o + "\"";
+}
+
+Bytes pack_str(const std::string& s) {
+  Bytes b;
+  test::MsgpackGen::str_header(b, static_cast<std::uint32_t>(s.size()));
+  b.insert(b.end(), s.begin(), s.end());
+  return b;
+}
+
+// One item through the to_json plugin (the host's output buffer path).
+std::string to_json_plugin(const Bytes& v, std::uint32_t& ec) {
+  PluginHost conv(&x07_xf_msgpack_to_json_v1, kLimits, {}, true);
+  ec = conv.init().ec;
+  if (ec != 0) return {};
+  const auto r = conv.step(ByteView(v.data(), static_cast<std::uint32_t>(v.size())));
+  ec = r.ec;
+  return r.ok() && conv.outputs().size() == 1 ? std::string(conv.outputs()[0].as_chars()) : std::string();
+}
+
+}  // namespace
+
+// The converter's fast paths: strs scanned 16 bytes at a time (an escape or a non-ASCII byte at
+// every position of a block, and at the very end of the item, where the scan goes byte by byte),
+// keys ordered by an 8-byte prefix first, and the text written straight into the output buffer
+// sized for the worst case (every byte a control character).
+TEST_CASE("msgpack to_json: escapes and UTF-8 at every position of a 16-byte block, prefix key order, worst-case size") {
+  for (const std::string special : {"\"", "\\", "\n", "\x01", "\x1f", "\xc3\xa9", "\xef\xbc\xa1", "\xf0\x9f\x98\x80"}) {
+    for (std::size_t len = 0; len < 40; ++len) {
+      for (std::size_t at = 0; at <= len; at += 1 + len / 8) {
+        std::string s(len, 'a');
+        s.insert(at, special);
+        const Bytes v = pack_str(s);
+        CAPTURE(len);
+        CAPTURE(at);
+        CHECK(to_json(v) == json_str(s));
+        // The same str followed by more bytes (in an array): the 16-byte loads stay inside the item.
+        Bytes arr(1 + v.size() + 1, 0x92);
+        std::copy(v.begin(), v.end(), arr.begin() + 1);
+        arr.back() = 0xc0;
+        CHECK(to_json(arr) == "[" + json_str(s) + ",null]");
+      }
+    }
+  }
+  // Bad UTF-8 anywhere in a long str is 136.
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string s(40, 'b');
+    s[at] = '\xff';
+    Code c = Code::kOk;
+    to_json(pack_str(s), &c);
+    CHECK(c == Code::kBadUtf8);
+  }
+  // Keys that agree in their first 8 bytes, NUL bytes, and U+E000+ against supplementary
+  // characters (UTF-16 order puts the surrogate pair first).
+  Bytes m{0x84};
+  for (const std::string k : {"abcdefghij", "abcdefgh\x01", "abcdefg", "abcdefgh"}) {
+    const Bytes kb = pack_str(k);
+    m.insert(m.end(), kb.begin(), kb.end());
+    m.push_back(0x01);
+  }
+  CHECK(to_json(m) == "{\"abcdefg\":1,\"abcdefgh\":1,\"abcdefgh\\u0001\":1,\"abcdefghij\":1}");
+  Bytes nul{0x83, 0xa2, 'a', 0x00, 0x01, 0xa1, 'a', 0x02, 0xa3, 'a', 0x00, 0x00, 0x03};
+  CHECK(to_json(nul) == "{\"a\":2,\"a\\u0000\":1,\"a\\u0000\\u0000\":3}");
+  Bytes high{0x82};
+  for (const std::string k : {"x\xef\xbc\xa1", "x\xf0\x9f\x98\x80"}) {
+    const Bytes kb = pack_str(k);
+    high.insert(high.end(), kb.begin(), kb.end());
+    high.push_back(0xc2);
+  }
+  CHECK(to_json(high) == "{\"x\xf0\x9f\x98\x80\":false,\"x\xef\xbc\xa1\":false}");
+  // A key twice that differs from its neighbours only past byte 8.
+  Bytes dup{0x83};
+  for (const std::string k : {"abcdefghZ", "abcdefghA", "abcdefghZ"}) {
+    const Bytes kb = pack_str(k);
+    dup.insert(dup.end(), kb.begin(), kb.end());
+    dup.push_back(0x00);
+  }
+  Code c = Code::kOk;
+  to_json(dup, &c);
+  CHECK(c == Code::kDuplicateKey);
+  // The worst case per input byte, through the plugin host: control characters (6 bytes each)
+  // and `false` (5 + a comma for 1 byte).
+  std::uint32_t ec = 0;
+  const std::string ctl(300, '\x01');
+  CHECK(to_json_plugin(pack_str(ctl), ec) == json_str(ctl));
+  CHECK(ec == 0);
+  Bytes falses{0xdc, 0x01, 0x00};
+  falses.insert(falses.end(), 256, 0xc2);
+  std::string want = "[false";
+  for (int i = 1; i < 256; ++i) want += ",false";
+  CHECK(to_json_plugin(falses, ec) == want + "]");
+  CHECK(ec == 0);
+}

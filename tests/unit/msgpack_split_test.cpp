@@ -180,3 +180,58 @@ TEST_CASE("msgpack split: random bytes never crash and end in OK or a msgpack co
     if (r.ec == 0) CHECK(concat(r.items) == in);
   }
 }
+
+// The scanner has two paths (msgpack_scanner.cpp): a value that lies whole in the input is found
+// by a stackless loop that counts containers instead of tracking depth and gives up on anything
+// unusual; a cut, deep, oversized or bad value goes to the exact state machine. Fed in one chunk,
+// a stream takes the first path wherever it can; fed a byte at a time, only the second. Both must
+// give the same items and the same code.
+TEST_CASE("msgpack split: whole values in one chunk give the same items and codes as byte at a time") {
+  const auto one_chunk = [](const Bytes& in, const Bytes& cfg = {}) {
+    return run_split(in, [&](int) { return in.empty() ? 1 : static_cast<int>(in.size()); }, cfg);
+  };
+  const auto same = [&](const Bytes& in, const Bytes& cfg, std::uint32_t want_ec) {
+    const SplitRun a = one_chunk(in, cfg);
+    const SplitRun b = run_split(in, [](int) { return 1; }, cfg);
+    CHECK(a.ec == want_ec);
+    CHECK(b.ec == want_ec);
+    // A failing step hands on nothing, so the items agree only when both succeed.
+    if (want_ec == 0) CHECK(a.items == b.items);
+  };
+  // More containers than max_depth, nested only two deep: OK (the exact path decides).
+  Bytes wide{0xdc, 0x00, 100};
+  for (int i = 0; i < 100; ++i) wide.push_back(i % 2 == 0 ? 0x90 : 0x80);
+  same(wide, {}, 0);
+  same(Bytes{0x93, 0x90, 0x90, 0x91, 0x01}, cfg12(100, 1, 0), 133);
+  same(Bytes{0x93, 0x90, 0x90, 0x90}, cfg12(100, 1, 0), 0);
+  // Exactly max_depth levels pass, one more fails.
+  Bytes d64(64, 0x91);
+  d64.push_back(0xc0);
+  same(d64, {}, 0);
+  Bytes d65(65, 0x91);
+  d65.push_back(0xc0);
+  same(d65, {}, 133);
+  // max_value_bytes at and one past the value's size, with values before it.
+  same(Bytes{0x01, 0x92, 0xa2, 'a', 'b', 0xc3}, cfg12(5, 8, 0), 0);
+  same(Bytes{0x01, 0x92, 0xa3, 'a', 'b', 'c', 0xc3}, cfg12(5, 8, 0), 132);
+  // 0xc1 inside a container; a str cut by the end of the stream; a map16 count cut.
+  same(Bytes{0x02, 0x92, 0x01, 0xc1}, {}, 130);
+  same(Bytes{0x02, 0x92, 0x01, 0xa5, 'a'}, {}, 131);
+  same(Bytes{0x02, 0xde, 0x00}, {}, 131);
+  // Generated streams, and the same with one byte changed: one chunk gives views only.
+  std::mt19937 rng(5);
+  for (std::uint32_t seed = 100; seed < 160; ++seed) {
+    CAPTURE(seed);
+    const auto values = random_values(seed, 20);
+    Bytes all = concat(values);
+    const SplitRun whole = one_chunk(all);
+    REQUIRE(whole.ec == 0);
+    CHECK(whole.items == values);
+    CHECK(whole.views == values.size());
+    all[rng() % all.size()] = static_cast<std::uint8_t>(rng());
+    const SplitRun a = one_chunk(all, cfg12(1 << 20, 3, 0));
+    const SplitRun b = run_split(all, [](int) { return 1; }, cfg12(1 << 20, 3, 0));
+    CHECK(a.ec == b.ec);
+    if (a.ec == 0) CHECK(a.items == b.items);
+  }
+}
