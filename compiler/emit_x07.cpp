@@ -257,7 +257,75 @@ class FnLowering {
     return true;
   }
 
+  // An i32 expression without effects or traps (constants, i32 locals, arithmetic, comparisons,
+  // &&, ||, if over those), as one C++ expression and the steps the interpreter charges for it,
+  // which depend on the branches taken: also an expression.
+  struct Pure {
+    std::string value;
+    std::string steps;
+  };
+  // Small trees only: the condition appears in both strings, so nesting grows the text.
+  static constexpr int kPureMaxNodes = 24;
+  static int pure_nodes(const Node& n, int budget) {
+    if (budget <= 0 || n.ty != Ty::kI32) return -1;
+    switch (n.op) {
+      case Op::kConst: return 1;
+      case Op::kLocal: return 1;
+      case Op::kBinary:
+      case Op::kAnd:
+      case Op::kOr:
+      case Op::kIf: {
+        int used = 1;
+        for (const Node& k : n.kids) {
+          const int m = pure_nodes(k, budget - used);
+          if (m < 0) return -1;
+          used += m;
+        }
+        return used;
+      }
+      default: return -1;
+    }
+  }
+  static Pure pure(const Node& n) {
+    switch (n.op) {
+      case Op::kConst: return {int_literal(n.imm), "1"};
+      case Op::kLocal: return {local(n.slot), "1"};
+      case Op::kBinary: {
+        const Pure a = pure(n.kids[0]);
+        const Pure b = pure(n.kids[1]);
+        return {"rt::" + std::string(bin_fn(static_cast<BinOp>(n.sub))) + "(" + a.value + ", " + b.value + ")",
+                "(1 + " + a.steps + " + " + b.steps + ")"};
+      }
+      case Op::kAnd:
+      case Op::kOr: {
+        // Both sides are computed (neither can trap); the right one is charged only when the
+        // interpreter evaluates it. `&`/`|` instead of `&&`/`||`: no branch to mispredict.
+        const bool is_or = n.op == Op::kOr;
+        const Pure a = pure(n.kids[0]);
+        const Pure b = pure(n.kids[1]);
+        const std::string ca = "(" + a.value + " != 0)";
+        return {"static_cast<std::int32_t>(" + ca + (is_or ? " | " : " & ") + "(" + b.value + " != 0))",
+                "(1 + " + a.steps + " + rt::sel_steps(" + ca + ", " + (is_or ? "0, " + b.steps : b.steps + ", 0") + "))"};
+      }
+      default: {  // Op::kIf
+        const Pure c = pure(n.kids[0]);
+        const Pure x = pure(n.kids[1]);
+        const Pure y = pure(n.kids[2]);
+        const std::string cc = "(" + c.value + " != 0)";
+        return {"rt::sel(" + cc + ", " + x.value + ", " + y.value + ")",
+                "(1 + " + c.steps + " + rt::sel_steps(" + cc + ", " + x.steps + ", " + y.steps + "))"};
+      }
+    }
+  }
+
   std::string lower(const Node& n) {
+    if ((n.op == Op::kIf || n.op == Op::kAnd || n.op == Op::kOr) && pure_nodes(n, kPureMaxNodes) > 0) {
+      // A conditional of pure i32 operands becomes a select, charged as it goes: a data-dependent
+      // branch per byte (as in a case conversion) was most of a byte loop's time, mispredicted.
+      const Pure p = pure(n);
+      line("fuel -= " + p.steps + ";");
+      return temp(Ty::kI32, p.value);
+    }
     step(n);
     switch (n.op) {
       case Op::kConst: return int_literal(n.imm);

@@ -181,167 +181,247 @@ inline std::uint64_t key_prefix(const std::uint8_t* p, std::uint32_t n) {
   return v;
 }
 
+// A number's bytes (its grammar reads no further than the first byte outside this set).
+inline bool is_number_byte(std::uint8_t c) { return is_digit(c) || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'; }
+// How far past the offset of a string error the scanner may have looked to decide it: an escaped
+// surrogate pair is 12 bytes from its backslash, a UTF-8 sequence 4 from its lead byte.
+constexpr std::uint32_t kStringErrorLookahead = 16;
+
 }  // namespace
 
 JsonError JsonCanonicalizer::canonicalize(ByteView in, const JsonCanonLimits& limits, ByteBuffer& out) {
-  return run<true>(in, limits, out);
+  return whole<true>(in, limits, out);
 }
 
 JsonError JsonCanonicalizer::validate(ByteView in, const JsonCanonLimits& limits) {
-  return run<false>(in, limits, scratch_);
+  scratch_.clear();
+  return whole<false>(in, limits, scratch_);
 }
 
 template <bool kEmit>
-JsonError JsonCanonicalizer::run(ByteView in, const JsonCanonLimits& limits, ByteBuffer& out) {
-  const std::uint8_t* const buf = in.data;
-  const std::uint32_t len = in.size;
+JsonError JsonCanonicalizer::whole(ByteView in, const JsonCanonLimits& limits, ByteBuffer& out) {
+  begin();
+  const Feed f = run<kEmit>(in, 0, true, limits, out);
+  return f.status == Feed::Status::kError ? f.error : JsonError{};
+}
+
+void JsonCanonicalizer::begin() {
+  next_ = Next::kStart;
   stack_.clear();
   members_.clear();
   key_text_.clear();
-  if constexpr (!kEmit) out.clear();
+}
 
-  std::uint32_t pos = skip_ws(buf, len, 0);
-  if (pos >= len) return {JsonCode::kSyntax, 0};  // empty or whitespace only: offset 0 (spec §19.3)
+JsonCanonicalizer::Feed JsonCanonicalizer::feed(ByteView window, std::uint32_t base, bool final, const JsonCanonLimits& limits,
+                                                ByteBuffer& out) {
+  return run<true>(window, base, final, limits, out);
+}
 
-  enum class Next : std::uint8_t { kValue, kMember, kAfterValue };
-  Next next = Next::kValue;
+// One loop over the window, resumable: every state leaves `next_` and the window offset `pos` at
+// a token boundary before it can ask for more input, and every state that can ask for more input
+// changes nothing before it does (so running it again with a longer window is the same). Offsets
+// kept across calls (errors, frames, member keys) are absolute: window offset + base.
+template <bool kEmit>
+JsonCanonicalizer::Feed JsonCanonicalizer::run(ByteView window, std::uint32_t base, bool final, const JsonCanonLimits& limits,
+                                               ByteBuffer& out) {
+  const std::uint8_t* const buf = window.data;
+  const std::uint32_t len = window.size;
+  std::uint32_t pos = 0;
+  const auto fail = [&](JsonCode code, std::uint32_t abs_offset) {
+    Feed f;
+    f.status = Feed::Status::kError;
+    f.error = {code, abs_offset};
+    f.consumed = pos;
+    return f;
+  };
+  const auto more = [&] {
+    Feed f;
+    f.consumed = pos;
+    return f;
+  };
+  // A window-relative error offset, made absolute.
+  const auto at = [base](std::uint32_t p) { return base + p; };
+
   for (;;) {
-    if (next == Next::kValue) {
-      pos = skip_ws(buf, len, pos);
-      if (pos >= len) return {JsonCode::kSyntax, pos};
-      const std::uint8_t c = buf[pos];
-      next = Next::kAfterValue;
-      if (c == '"') {
-        // Room for the quotes and the scanner's bound (json_string.hpp).
-        out.ensure(std::size_t{len - pos} + 16);
-        std::uint8_t* w = out.tail();
-        const StringScan s = canon_string_value(buf, len, pos, w + 1);
-        if (!s.error.ok()) return s.error;
-        if constexpr (kEmit) {
-          w[0] = '"';
-          w[1 + s.out_size] = '"';
-          out.commit(std::size_t{s.out_size} + 2);
-        }
-        pos = s.end;
+    switch (next_) {
+      case Next::kStart: {
+        pos = skip_ws(buf, len, pos);
+        if (pos >= len) return final ? fail(JsonCode::kSyntax, 0) : more();  // blank input: offset 0 (spec §19.3)
+        next_ = Next::kValue;
         continue;
       }
-      if (c == '-' || is_digit(c)) {
-        out.ensure(kEsNumberMaxChars);
-        const NumberScan n = scan_number<kEmit>(buf, len, pos, reinterpret_cast<char*>(out.tail()));
-        if (!n.error.ok()) return n.error;
-        out.commit(n.out_size);
-        pos = n.end;
-        continue;
-      }
-      if (c == '{' || c == '[') {
-        // The depth check comes before the container is entered (spec §13).
-        if (stack_.size() >= limits.max_depth) return {JsonCode::kTooDeep, pos};
-        const bool is_object = c == '{';
-        const std::uint32_t inner = skip_ws(buf, len, pos + 1);
-        if (inner >= len) return {JsonCode::kSyntax, inner};
-        if (buf[inner] == (is_object ? '}' : ']')) {
-          if constexpr (kEmit) {
-            out.push(c);
-            out.push(buf[inner]);
+      case Next::kValue: {
+        pos = skip_ws(buf, len, pos);
+        if (pos >= len) return final ? fail(JsonCode::kSyntax, at(pos)) : more();
+        const std::uint8_t c = buf[pos];
+        if (c == '"') {
+          // Room for the quotes and the scanner's bound (json_string.hpp).
+          out.ensure(std::size_t{len - pos} + 16);
+          std::uint8_t* w = out.tail();
+          const StringScan s = canon_string_value(buf, len, pos, w + 1);
+          if (!s.error.ok()) {
+            // Unterminated, or decided by bytes that may not have arrived: wait.
+            if (!final && std::uint64_t{s.error.offset} + kStringErrorLookahead >= len) return more();
+            return fail(s.error.code, at(s.error.offset));
           }
-          pos = inner + 1;
+          if constexpr (kEmit) {
+            w[0] = '"';
+            w[1 + s.out_size] = '"';
+            out.commit(std::size_t{s.out_size} + 2);
+          }
+          pos = s.end;
+          next_ = Next::kAfterValue;
           continue;
         }
-        stack_.push_back(Frame{pos, u32(out.size()), u32(members_.size()), u32(key_text_.size()), 0, 0, is_object});
-        if constexpr (kEmit) out.push(c);
-        pos = inner;
-        next = is_object ? Next::kMember : Next::kValue;
+        if (c == '-' || is_digit(c)) {
+          if (!final) {
+            // The number's grammar and value depend on its bytes and the one after them.
+            std::uint32_t e = pos + 1;
+            while (e < len && is_number_byte(buf[e])) ++e;
+            if (e >= len) return more();
+          }
+          out.ensure(kEsNumberMaxChars);
+          const NumberScan n = scan_number<kEmit>(buf, len, pos, reinterpret_cast<char*>(out.tail()));
+          if (!n.error.ok()) return fail(n.error.code, at(n.error.offset));
+          out.commit(n.out_size);
+          pos = n.end;
+          next_ = Next::kAfterValue;
+          continue;
+        }
+        if (c == '{' || c == '[') {
+          // The depth check comes before the container is entered (spec §13).
+          if (stack_.size() >= limits.max_depth) return fail(JsonCode::kTooDeep, at(pos));
+          const bool is_object = c == '{';
+          const std::uint32_t inner = skip_ws(buf, len, pos + 1);
+          if (inner >= len) return final ? fail(JsonCode::kSyntax, at(inner)) : more();
+          if (buf[inner] == (is_object ? '}' : ']')) {
+            if constexpr (kEmit) {
+              out.push(c);
+              out.push(buf[inner]);
+            }
+            pos = inner + 1;
+            next_ = Next::kAfterValue;
+            continue;
+          }
+          stack_.push_back(Frame{at(pos), u32(out.size()), u32(members_.size()), u32(key_text_.size()), 0, 0, is_object});
+          if constexpr (kEmit) out.push(c);
+          pos = inner;
+          next_ = is_object ? Next::kMember : Next::kValue;
+          continue;
+        }
+        // true, false, null: five bytes decide (a shorter rest may still grow into one).
+        if (!final && len - pos < 5) return more();
+        const std::uint32_t n = literal_size(buf, len, pos);
+        if (n == 0) return fail(JsonCode::kSyntax, at(pos));
+        if constexpr (kEmit) out.append(buf + pos, n);
+        pos += n;
+        next_ = Next::kAfterValue;
         continue;
       }
-      const std::uint32_t n = literal_size(buf, len, pos);
-      if (n == 0) return {JsonCode::kSyntax, pos};
-      if constexpr (kEmit) out.append(buf + pos, n);
-      pos += n;
-      continue;
-    }
-
-    if (next == Next::kMember) {
-      pos = skip_ws(buf, len, pos);
-      if (pos >= len || buf[pos] != '"') return {JsonCode::kSyntax, pos};
-      const Frame& f = stack_.back();
-      if (f.count >= limits.max_object_members) return {JsonCode::kObjectTooLarge, f.in_offset};
-      out.ensure(std::size_t{len - pos} + 16);
-      std::uint8_t* w = out.tail();
-      const StringScan s = canon_string_key(buf, len, pos, w + 1);
-      if (!s.error.ok()) return s.error;
-      if constexpr (kEmit) {
-        Member m{};
-        m.key_in_offset = pos;
-        m.out_begin = u32(out.size());
-        m.key_size = s.out_size;
-        m.utf16_units = s.utf16_units;
-        m.has_high = s.has_high;
-        w[0] = '"';
-        w[1 + s.out_size] = '"';
-        if (s.escaped_output) {
-          m.text_in_key_text = true;
-          m.text_offset = u32(key_text_.size());
-          unescape_canonical(w + 1, s.out_size, key_text_);
-          m.text_size = u32(key_text_.size()) - m.text_offset;
-          key_text_.ensure(8);  // key_prefix reads 8 bytes
-          m.prefix = key_prefix(key_text_.data() + m.text_offset, m.text_size);
-        } else {
-          m.text_in_key_text = false;
-          m.text_offset = m.out_begin + 1;
-          m.text_size = s.out_size;
-          m.prefix = key_prefix(w + 1, m.text_size);  // within the reserved len - pos + 16 bytes
+      case Next::kMember: {
+        pos = skip_ws(buf, len, pos);
+        if (pos >= len) return final ? fail(JsonCode::kSyntax, at(pos)) : more();
+        if (buf[pos] != '"') return fail(JsonCode::kSyntax, at(pos));
+        const Frame& f = stack_.back();
+        if (f.count >= limits.max_object_members) return fail(JsonCode::kObjectTooLarge, f.in_offset);
+        out.ensure(std::size_t{len - pos} + 16);
+        std::uint8_t* w = out.tail();
+        const StringScan s = canon_string_key(buf, len, pos, w + 1);
+        if (!s.error.ok()) {
+          if (!final && std::uint64_t{s.error.offset} + kStringErrorLookahead >= len) return more();
+          return fail(s.error.code, at(s.error.offset));
         }
-        out.commit(std::size_t{s.out_size} + 2);
-        members_.push_back(m);
+        if constexpr (kEmit) {
+          Member m{};
+          m.key_in_offset = at(pos);
+          m.out_begin = u32(out.size());
+          m.key_size = s.out_size;
+          m.utf16_units = s.utf16_units;
+          m.has_high = s.has_high;
+          w[0] = '"';
+          w[1 + s.out_size] = '"';
+          if (s.escaped_output) {
+            m.text_in_key_text = true;
+            m.text_offset = u32(key_text_.size());
+            unescape_canonical(w + 1, s.out_size, key_text_);
+            m.text_size = u32(key_text_.size()) - m.text_offset;
+            key_text_.ensure(8);  // key_prefix reads 8 bytes
+            m.prefix = key_prefix(key_text_.data() + m.text_offset, m.text_size);
+          } else {
+            m.text_in_key_text = false;
+            m.text_offset = m.out_begin + 1;
+            m.text_size = s.out_size;
+            m.prefix = key_prefix(w + 1, m.text_size);  // within the reserved len - pos + 16 bytes
+          }
+          out.commit(std::size_t{s.out_size} + 2);
+          members_.push_back(m);
+        }
+        pos = s.end;
+        next_ = Next::kColon;
+        continue;
       }
-      pos = skip_ws(buf, len, s.end);
-      if (pos >= len || buf[pos] != ':') return {JsonCode::kSyntax, pos};
-      ++pos;
-      if constexpr (kEmit) out.push(':');
-      next = Next::kValue;
-      continue;
-    }
-
-    // After a value.
-    if (stack_.empty()) {
-      pos = skip_ws(buf, len, pos);
-      if (pos != len) return {JsonCode::kTrailingData, pos};
-      return {};
-    }
-    Frame& f = stack_.back();
-    ++f.count;
-    if constexpr (kEmit) {
-      if (f.is_object) {
-        Member& m = members_.back();
-        m.out_end = u32(out.size());
-        const std::uint64_t value_size = m.out_end - m.out_begin - m.key_size - 3;  // less "key":
-        f.used += kMemberRecordBytes + m.key_size + 2ULL * m.utf16_units + value_size;
-        if (f.used + kMemberIndexBytes * f.count > limits.max_object_total_bytes)
-          return {JsonCode::kObjectTooLarge, f.in_offset};
+      case Next::kColon: {
+        pos = skip_ws(buf, len, pos);
+        if (pos >= len) return final ? fail(JsonCode::kSyntax, at(pos)) : more();
+        if (buf[pos] != ':') return fail(JsonCode::kSyntax, at(pos));
+        ++pos;
+        if constexpr (kEmit) out.push(':');
+        next_ = Next::kValue;
+        continue;
+      }
+      case Next::kAfterValue: {
+        next_ = Next::kSeparator;
+        if (stack_.empty()) continue;
+        Frame& f = stack_.back();
+        ++f.count;
+        if constexpr (kEmit) {
+          if (f.is_object) {
+            Member& m = members_.back();
+            m.out_end = u32(out.size());
+            const std::uint64_t value_size = m.out_end - m.out_begin - m.key_size - 3;  // less "key":
+            f.used += kMemberRecordBytes + m.key_size + 2ULL * m.utf16_units + value_size;
+            if (f.used + kMemberIndexBytes * f.count > limits.max_object_total_bytes)
+              return fail(JsonCode::kObjectTooLarge, f.in_offset);
+          }
+        }
+        continue;
+      }
+      case Next::kSeparator: {
+        pos = skip_ws(buf, len, pos);
+        if (stack_.empty()) {
+          if (pos != len) return fail(JsonCode::kTrailingData, at(pos));
+          if (!final) return more();
+          Feed done;
+          done.status = Feed::Status::kDone;
+          done.consumed = pos;
+          return done;
+        }
+        if (pos >= len) return final ? fail(JsonCode::kSyntax, at(pos)) : more();
+        Frame& f = stack_.back();
+        const std::uint8_t c = buf[pos];
+        if (c == ',') {
+          ++pos;
+          if constexpr (kEmit) out.push(',');
+          next_ = f.is_object ? Next::kMember : Next::kValue;
+          continue;
+        }
+        if (c != (f.is_object ? '}' : ']')) return fail(JsonCode::kSyntax, at(pos));
+        ++pos;
+        if constexpr (kEmit) {
+          if (f.is_object) {
+            if (f.used + (kMemberIndexBytes + kMemberSortBytes) * f.count > limits.max_object_total_bytes)
+              return fail(JsonCode::kObjectTooLarge, f.in_offset);
+            const JsonError e = close_object(f, out);
+            if (!e.ok()) return fail(e.code, e.offset);
+          } else {
+            out.push(']');
+          }
+        }
+        stack_.pop_back();
+        next_ = Next::kAfterValue;
+        continue;
       }
     }
-    pos = skip_ws(buf, len, pos);
-    if (pos >= len) return {JsonCode::kSyntax, pos};
-    const std::uint8_t c = buf[pos];
-    if (c == ',') {
-      ++pos;
-      if constexpr (kEmit) out.push(',');
-      next = f.is_object ? Next::kMember : Next::kValue;
-      continue;
-    }
-    if (c != (f.is_object ? '}' : ']')) return {JsonCode::kSyntax, pos};
-    ++pos;
-    if constexpr (kEmit) {
-      if (f.is_object) {
-        if (f.used + (kMemberIndexBytes + kMemberSortBytes) * f.count > limits.max_object_total_bytes)
-          return {JsonCode::kObjectTooLarge, f.in_offset};
-        const JsonError e = close_object(f, out);
-        if (!e.ok()) return e;
-      } else {
-        out.push(']');
-      }
-    }
-    stack_.pop_back();
   }
 }
 

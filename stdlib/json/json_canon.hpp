@@ -29,6 +29,22 @@ class JsonCanonicalizer {
   // sorting, duplicate check or object-size accounting. The benchmark's baseline.
   JsonError validate(ByteView in, const JsonCanonLimits& limits);
 
+  // Streaming: the same document given piece by piece, so the caller need not hold all of it.
+  // begin() starts a document; feed() parses as far as `window` allows. `window` is the input from
+  // absolute offset `base` (the first byte not consumed yet) to what has arrived; with `final` it
+  // ends the document. Result and output are exactly those of canonicalize() on the whole input:
+  // a token cut by the end of a non-final window is left for the next call, and an error is only
+  // reported once no later byte can change it (so the first error in document order, at X07's
+  // offset). `consumed` bytes of the window are done with; the next window starts after them.
+  struct Feed {
+    enum class Status : std::uint8_t { kNeedMore, kDone, kError };
+    Status status = Status::kNeedMore;
+    JsonError error;            // kError: code and absolute offset
+    std::uint32_t consumed = 0;
+  };
+  void begin();
+  Feed feed(ByteView window, std::uint32_t base, bool final, const JsonCanonLimits& limits, ByteBuffer& out);
+
   // An open container.
   struct Frame {
     std::uint32_t in_offset;     // its '{' or '[' in the input
@@ -54,10 +70,22 @@ class JsonCanonicalizer {
   };
 
  private:
+  // Where the parse stands between feed() calls: what the next bytes must be.
+  enum class Next : std::uint8_t {
+    kStart,      // the document's first value (blank input is 20 at offset 0)
+    kValue,      // a value
+    kMember,     // an object key, after '{' or ','
+    kColon,      // the ':' after a key
+    kAfterValue, // a value ended: count it (and its object accounting), then kSeparator
+    kSeparator,  // ',' or the container's close; with no open container, only whitespace is left
+  };
   template <bool kEmit>
-  JsonError run(ByteView in, const JsonCanonLimits& limits, ByteBuffer& out);
+  Feed run(ByteView window, std::uint32_t base, bool final, const JsonCanonLimits& limits, ByteBuffer& out);
+  template <bool kEmit>
+  JsonError whole(ByteView in, const JsonCanonLimits& limits, ByteBuffer& out);
   JsonError close_object(const Frame& f, ByteBuffer& out);
 
+  Next next_ = Next::kStart;
   std::vector<Frame> stack_;
   std::vector<Member> members_;
   std::vector<KeyRef> keys_;

@@ -104,6 +104,16 @@ inline void check_range(Site s, const char* what, std::uint32_t start, std::uint
 }
 
 // ---- i32 operators: operands and results are u32 bit patterns ----
+// c ? x : y as mask arithmetic: the translation of a conditional over pure i32 operands
+// (compiler/emit_x07.cpp), where the compiler would otherwise branch on data, e.g. per byte.
+inline std::int32_t sel(bool c, std::int32_t x, std::int32_t y) {
+  const std::uint32_t m = 0u - static_cast<std::uint32_t>(c);
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(x) & m) | (static_cast<std::uint32_t>(y) & ~m));
+}
+inline std::int64_t sel_steps(bool c, std::int64_t x, std::int64_t y) {
+  const std::uint64_t m = 0u - static_cast<std::uint64_t>(c);
+  return static_cast<std::int64_t>((static_cast<std::uint64_t>(x) & m) | (static_cast<std::uint64_t>(y) & ~m));
+}
 inline std::int32_t add(std::int32_t a, std::int32_t b) { return s32(u(a) + u(b)); }
 inline std::int32_t sub(std::int32_t a, std::int32_t b) { return s32(u(a) - u(b)); }
 inline std::int32_t mul(std::int32_t a, std::int32_t b) { return s32(u(a) * u(b)); }

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -31,4 +33,45 @@ TEST_CASE("byte_buffer: writes through ensure and commit survive growth and move
   moved.release();
   CHECK(moved.size() == 0);
   CHECK(moved.capacity() == 0);
+}
+
+// Past 1 MiB the buffer is its own mapping, grown by mremap and prefaulted ahead of the writes:
+// the bytes must survive the switch from the heap, every remap, a move and a truncation.
+TEST_CASE("byte_buffer: a document-sized buffer (mapped, remapped, prefaulted) keeps its bytes") {
+  sluice::json::ByteBuffer b;
+  const std::size_t total = (std::size_t{9} << 20) + 12345;  // past several doublings
+  std::size_t written = 0;
+  std::uint32_t x = 1;
+  while (written < total) {
+    const std::size_t n = std::min<std::size_t>(4093, total - written);
+    b.ensure(n + 64);  // reserve more than is committed, as the canonicalizer does
+    for (std::size_t i = 0; i < n; ++i) {
+      x = x * 1664525u + 1013904223u;
+      b.tail()[i] = static_cast<std::uint8_t>(x >> 24);
+    }
+    b.commit(n);
+    written += n;
+  }
+  CHECK(b.size() == total);
+  CHECK(b.capacity() >= total);
+  sluice::json::ByteBuffer moved = std::move(b);
+  x = 1;
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < total; ++i) {
+    x = x * 1664525u + 1013904223u;
+    bad += moved.data()[i] != static_cast<std::uint8_t>(x >> 24);
+  }
+  CHECK(bad == 0);
+  moved.truncate(10);
+  moved.append("tail", 4);
+  CHECK(moved.size() == 14);
+  CHECK(std::memcmp(moved.data() + 10, "tail", 4) == 0);
+  sluice::json::ByteBuffer assigned;
+  assigned.append("small", 5);
+  assigned = std::move(moved);  // frees the heap block, takes the mapping
+  CHECK(assigned.size() == 14);
+  assigned.release();
+  CHECK(assigned.capacity() == 0);
+  assigned.append("again", 5);  // usable after release
+  CHECK(std::string(reinterpret_cast<const char*>(assigned.data()), assigned.size()) == "again");
 }

@@ -148,3 +148,69 @@ TEST_CASE("emit_x07: a trap reached after the fuel ran out is the fuel trap, as 
   CHECK(r.exit_status == 4);
   CHECK(r.err.find("trap:user_fn_fuel_exhausted: main.f: out of fuel after 100 steps") != std::string::npos);
 }
+
+// Conditionals over pure i32 operands (if, &&, ||) are translated to selects, and the steps
+// they cost to a select of the counts of the branches the interpreter would take. That must
+// charge exactly what the interpreter charges: with the least fuel the interpreter needs the
+// executable succeeds with the same doc, and with one step less both run out.
+TEST_CASE("emit_x07: selects for pure conditionals charge the interpreter's steps exactly") {
+  const std::string text = R"({"schema_version": "x07.x07ast@0.8.0", "kind": "entry", "module_id": "main", "imports": [], "decls": [
+      {"kind": "defn", "name": "main.f", "params": [{"name": "x", "ty": "bytes_view"}], "result": "i32", "body": ["begin",
+        ["let", "acc", 0],
+        ["for", "i", 0, ["view.len", "x"], ["begin",
+          ["let", "c", ["view.get_u8", "x", "i"]],
+          ["set", "acc", ["+", "acc", ["if", ["&&", [">=u", "c", 97], ["<=u", "c", 122]], ["-", "c", 32],
+                                         ["if", ["||", ["=", "c", 32], [">u", "c", 126]], ["*", "c", 3], ["&", "c", 7]]]]],
+          ["set", "acc", ["+", "acc", ["||", ["&&", ["<u", "c", 48], "acc"], ["=", "c", 90]]]]]],
+        ["&", "acc", 1]]}],
+      "solve": ["std.stream.pipe_v1",
+        ["std.stream.cfg_v1", ["chunk_max_bytes", 64], ["bufread_cap_bytes", 64], ["max_in_bytes", 64], ["max_out_bytes", 64], ["max_items", 10]],
+        ["std.stream.src.bytes_v1", ["std.stream.expr_v1", ["bytes.lit", "aZ9 ~q,xY.Z!b\nzz A0\n"]]],
+        ["std.stream.chain_v1", ["std.stream.xf.split_lines_v1", ["std.stream.expr_v1", 10], ["std.stream.expr_v1", 64]],
+                                ["std.stream.xf.filter_v1", ["std.stream.fn_v1", "main.f"]]],
+        ["std.stream.sink.collect_bytes_v1"]]})";
+  const auto plan_with = [&](std::uint64_t fuel) {
+    CompileOptions opts;
+    opts.fuel = fuel;
+    opts.world = World::kSolvePure;
+    const CompileResult c = compile_pipe_text(text, "<test>", opts);
+    REQUIRE(c.ok());
+    return *c.plan;
+  };
+  CHECK(emit(plan_with(1000)).find("rt::sel(") != std::string::npos);
+  // The least fuel the interpreter needs for every call (each line is one call with full fuel).
+  std::uint64_t lo = 1;
+  std::uint64_t hi = 4096;
+  REQUIRE(run_plan(plan_with(hi), RunOptions{}).status == RunStatus::kOk);
+  while (lo < hi) {
+    const std::uint64_t mid = (lo + hi) / 2;
+    if (run_plan(plan_with(mid), RunOptions{}).status == RunStatus::kOk)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  const std::uint64_t need = lo;
+  CHECK(need > 50);
+  const RunOutcome enough = run_plan(plan_with(need), RunOptions{});
+  REQUIRE(enough.status == RunStatus::kOk);
+  CHECK(run_plan(plan_with(need - 1), RunOptions{}).trap.find("trap:user_fn_fuel_exhausted") == 0);
+  test::TempDir dir;
+  for (const std::uint64_t fuel : {need, need - 1}) {
+    CAPTURE(fuel);
+    BuildOptions b;
+    b.output = dir.file("sel" + std::to_string(fuel));
+    b.cache_dir = std::string(SLUICE_TEST_BUILD_DIR) + "/build-cache";
+    const BuildResult built = build_executable(plan_with(fuel), b);
+    INFO(built.message);
+    REQUIRE(built.ok);
+    const test::ProcessResult r = test::run_process({b.output, "--emit", "doc"});
+    if (fuel == need) {
+      CHECK(r.exit_status == 0);
+      CHECK(r.out == std::string(enough.doc.begin(), enough.doc.end()));
+    } else {
+      CHECK(r.exit_status == 4);
+      CHECK(r.err.find("trap:user_fn_fuel_exhausted: main.f: out of fuel after " + std::to_string(fuel) + " steps") !=
+            std::string::npos);
+    }
+  }
+}

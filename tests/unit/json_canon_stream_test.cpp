@@ -206,3 +206,177 @@ TEST_CASE("json_canon_stream: 100,000-deep nesting fails with 22, not a crash") 
   CHECK(r.code == 22);
   CHECK(r.payload == payload(64, 2));
 }
+
+namespace {
+
+// A small random JSON generator for the streaming property test: every token kind the parser
+// resumes around (strings with escapes, surrogate pairs and multi-byte UTF-8, numbers of every
+// shape, literals, nesting, whitespace), keys that collide now and then.
+struct Gen {
+  std::uint64_t s;
+  std::uint32_t next() {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::uint32_t>(s >> 33);
+  }
+  std::uint32_t below(std::uint32_t n) { return next() % n; }
+  std::string ws() {
+    static const char* const kWs[] = {"", "", " ", "\n  ", "\t", "\r\n"};
+    return kWs[below(6)];
+  }
+  std::string str() {
+    static const char* const kParts[] = {"a",       "key",    "\\\"",     "\\\\",   "\\n",          "\\u00e9",
+                                         "\\uD83D\\uDE00", "é",   "中文",      "😀",     "\\/",          "\\u0001",
+                                         "x y",     "\\t",    "\\uFFFF",  "z",      "\\ud800\\u0041"};
+    std::string r = "\"";
+    for (std::uint32_t n = below(5); n > 0; --n) r += kParts[below(17)];
+    return r + "\"";
+  }
+  std::string num() {
+    static const char* const kNums[] = {"0",     "-0",       "7",      "-12",  "123456789012345678", "1.5",   "-0.25",
+                                        "1e3",   "2.5E-7",   "1e400",  "1e-400", "0.1000000000000000055511", "3.14159",
+                                        "00",    "1.",       "-",      "4e+2"};
+    return kNums[below(17)];
+  }
+  std::string value(int depth) {
+    const std::uint32_t k = depth > 3 ? below(4) : below(7);
+    switch (k) {
+      case 0: return str();
+      case 1: return num();
+      case 2: return below(3) == 0 ? "true" : below(2) == 0 ? "false" : "null";
+      case 3: return below(2) == 0 ? "[]" : "{}";
+      case 4:
+      case 5: {
+        std::string r = "[" + ws();
+        for (std::uint32_t n = below(4) + 1; n > 0; --n) r += value(depth + 1) + ws() + (n > 1 ? "," + ws() : "");
+        return r + "]";
+      }
+      default: {
+        static const char* const kKeys[] = {"\"a\"", "\"b\"", "\"é\"", "\"\\u0062\"", "\"😀\"", "\"\uE000\"", "\"aa\""};
+        std::string r = "{" + ws();
+        for (std::uint32_t n = below(4) + 1; n > 0; --n)
+          r += std::string(kKeys[below(7)]) + ws() + ":" + ws() + value(depth + 1) + (n > 1 ? "," + ws() : "");
+        return r + ws() + "}";
+      }
+    }
+  }
+  // Breaks a document now and then: a byte replaced, dropped or inserted, or the end cut off.
+  std::string mutate(std::string d) {
+    if (d.empty()) return d;
+    static const char kBytes[] = "{}[]\",:\\ 0-.eEtfnu\x01\xff\xc3";
+    switch (below(6)) {
+      case 0: d[below(static_cast<std::uint32_t>(d.size()))] = kBytes[below(sizeof kBytes - 1)]; break;
+      case 1: d.erase(below(static_cast<std::uint32_t>(d.size())), 1); break;
+      case 2: d.insert(d.begin() + below(static_cast<std::uint32_t>(d.size())), kBytes[below(sizeof kBytes - 1)]); break;
+      case 3: d.resize(below(static_cast<std::uint32_t>(d.size()))); break;
+      default: break;  // left valid (as far as the generator goes)
+    }
+    return d;
+  }
+};
+
+// Feeds `doc` in items of random sizes (1..max_piece bytes).
+Run run_random(const std::string& doc, Gen& g, std::uint32_t max_piece, const JsonCanonConfig& cfg) {
+  sluice::PagePool pool(64);
+  sluice::RunContext ctx(big_budgets(), pool);
+  Run r;
+  sluice::JsonCanonStream<Collect> stage(ctx, Collect{&r.items}, cfg);
+  bool halted = stage.init() == Flow::kHalt;
+  for (std::size_t off = 0; !halted && off < doc.size();) {
+    const std::size_t n = std::min<std::size_t>(g.below(max_piece) + 1, doc.size() - off);
+    halted = stage.push(ByteView(reinterpret_cast<const std::uint8_t*>(doc.data()) + off, static_cast<std::uint32_t>(n))) ==
+             Flow::kHalt;
+    off += n;
+  }
+  if (!halted) stage.flush();
+  r.status = ctx.status();
+  r.code = ctx.err_code();
+  r.id = ctx.err_id();
+  r.payload = ctx.err_payload();
+  return r;
+}
+
+}  // namespace
+
+// The stage parses the document as it arrives; the library's one-shot canonicalize() sees it
+// whole. Over random (often broken) documents cut into random items, both must give the same
+// bytes, or the same code at the same offset.
+TEST_CASE("json_canon_stream: parsing as items arrive matches the one-shot canonicalizer") {
+  Gen g{0x5EED17};
+  sluice::json::JsonCanonicalizer whole;
+  const sluice::json::JsonCanonLimits limits{8, 6, 4096};
+  JsonCanonConfig cfg = config(1 << 24, 1 << 20);
+  cfg.max_depth = 8;
+  cfg.max_object_members = 6;
+  std::size_t ok = 0;
+  std::size_t err = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string doc = g.mutate(g.ws() + g.value(0) + g.ws());
+    CAPTURE(doc);
+    sluice::json::ByteBuffer out;
+    const sluice::json::JsonError e =
+        whole.canonicalize(ByteView(reinterpret_cast<const std::uint8_t*>(doc.data()), static_cast<std::uint32_t>(doc.size())),
+                           limits, out);
+    for (std::uint32_t max_piece : {1u, 3u, 16u}) {
+      const Run r = run_random(doc, g, max_piece, cfg);
+      if (e.ok()) {
+        CHECK(r.status == RunStatus::kOk);
+        CHECK(r.joined() == std::string(reinterpret_cast<const char*>(out.data()), out.size()));
+      } else {
+        CHECK(r.status == RunStatus::kErr);
+        CHECK(r.code == static_cast<std::uint32_t>(e.code));
+        CHECK(r.payload == payload(e.offset, 2));
+        CHECK(r.items.empty());
+      }
+    }
+    ++(e.ok() ? ok : err);
+  }
+  // Both outcomes are well represented.
+  CHECK(ok > 500);
+  CHECK(err > 500);
+}
+
+TEST_CASE("json_canon_stream: an error found early still loses to a later item over max_total_json_bytes") {
+  // The syntax error at offset 1 is seen while the first item is parsed; the second item then
+  // overflows the limit, and that is what the run reports, as when the input was buffered whole.
+  sluice::PagePool pool(64);
+  sluice::RunContext ctx(big_budgets(), pool);
+  std::vector<std::string> items;
+  sluice::JsonCanonStream<Collect> stage(ctx, Collect{&items}, config(8));
+  REQUIRE(stage.init() == Flow::kContinue);
+  CHECK(stage.push(ByteView::of("[x,1")) == Flow::kContinue);
+  CHECK(stage.push(ByteView::of(",2,3]")) == Flow::kHalt);
+  CHECK(ctx.err_id() == ErrId::kJsonMaxTotalJsonBytes);
+  CHECK(items.empty());
+}
+
+TEST_CASE("json_canon_stream: a string longer than many items, and one cut at every byte") {
+  // 300 KB of string in 1 KiB items: carried over and scanned again only as the window doubles.
+  std::string body;
+  for (int i = 0; body.size() < 300000; ++i) body += i % 7 == 0 ? "\\u00e9" : i % 5 == 0 ? "中" : "abc";
+  const std::string doc = "{\"k\":\"" + body + "\",\"a\":[1.50,\"" + body + "\"]}";
+  const Run r = run(doc, 1024);
+  REQUIRE(r.status == RunStatus::kOk);
+  sluice::json::JsonCanonicalizer whole;
+  sluice::json::ByteBuffer out;
+  REQUIRE(whole.canonicalize(ByteView(reinterpret_cast<const std::uint8_t*>(doc.data()), static_cast<std::uint32_t>(doc.size())),
+                             {}, out)
+              .ok());
+  CHECK(r.joined() == std::string(reinterpret_cast<const char*>(out.data()), out.size()));
+  // Two items, cut at every position of a document with every token kind.
+  const std::string small = "{\"b\":[true,false,null,-1.25e+3,\"\\ud83d\\ude00é\"],\"a\":{}} ";
+  const Run ref = run(small, 0);
+  REQUIRE(ref.status == RunStatus::kOk);
+  for (std::size_t cut = 1; cut < small.size(); ++cut) {
+    CAPTURE(cut);
+    sluice::PagePool pool(64);
+    sluice::RunContext ctx(big_budgets(), pool);
+    std::vector<std::string> items;
+    sluice::JsonCanonStream<Collect> stage(ctx, Collect{&items}, config());
+    REQUIRE(stage.init() == Flow::kContinue);
+    stage.push(ByteView(reinterpret_cast<const std::uint8_t*>(small.data()), static_cast<std::uint32_t>(cut)));
+    stage.push(ByteView(reinterpret_cast<const std::uint8_t*>(small.data()) + cut, static_cast<std::uint32_t>(small.size() - cut)));
+    stage.flush();
+    CHECK(ctx.status() == RunStatus::kOk);
+    CHECK(items == ref.items);
+  }
+}
