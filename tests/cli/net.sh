@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# std.net and the TCP sources and sinks (docs/net.md) against real loopback servers
+# (tests/cli/net/server.py, 127.0.0.1 on ephemeral ports, started here and killed on exit):
+#  - a source reading a server's bytes gives the file's bytes, under run and a built executable
+#    (which connects on each run; `sluice build` opens no socket), and the same doc as the same
+#    bytes read from a file (differential, emit_stats 0: read boundaries are the kernel's);
+#  - net_tcp_read_u32frames_v1 equals fs_open_read_v1 + deframe_u32le_v1, the plan shows the
+#    inserted deframe at index 0;
+#  - the three sinks deliver exactly the bytes (raw, u32 frames) a collecting server receives;
+#  - each run-time code from a real socket condition: refused port (61 read / 64 connect), a
+#    reset mid-frame (61), a stall (61 net_timeout, stop → OK, stop_if_clean → OK when clean,
+#    84 mid-frame), bad caps (60), flush and write budgets (65, 66), a peer that goes away (64);
+#  - run-os-sandboxed denies connects (NetErrDocV1 code 1) unless --allow-host or a --net-policy
+#    file allows them.
+set -euo pipefail
+sluice=$(realpath "${1:?sluice binary}"); src=$(realpath "${2:?source dir}")
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+cd "$tmp"
+server_py=$src/tests/cli/net/server.py
+
+# start NAME MODE [ARG] [extra args]: a server in the background; its port in $NAME.port.
+start() {
+  local name=$1; shift
+  python3 "$server_py" "$@" --portfile "$name.port" &
+  pids+=($!)
+  for _ in $(seq 100); do [ -s "$name.port" ] && return 0; sleep 0.1; done
+  fail "server $name did not start"
+}
+port() { cat "$1.port"; }
+# A port nobody listens on: bound, then closed (the kernel does not hand it out again at once).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# field F of an --emit json result (ok, code, message, payload as hex, detail)
+field() { python3 -c 'import json,sys,base64; d=json.loads(sys.stdin.read()); f=sys.argv[1]; print(base64.b64decode(d["payload"]).hex() if f=="payload" else d[f])' "$1"; }
+run_json() { timeout 20 "$sluice" run "$@" --emit json || true; }
+expect() {  # expect JSON CODE MESSAGE [PAYLOAD-HEX]
+  local got_code got_msg
+  got_code=$(printf '%s' "$1" | field code); got_msg=$(printf '%s' "$1" | field message)
+  [ "$got_code" = "$2" ] && [ "$got_msg" = "$3" ] || fail "expected ERR $2 $3, got $1"
+  if [ $# -ge 4 ]; then [ "$(printf '%s' "$1" | field payload)" = "$4" ] || fail "expected payload $4, got $1"; fi
+}
+
+CFG='["std.stream.cfg_v1", ["chunk_max_bytes", 4096], ["bufread_cap_bytes", 4096], ["max_in_bytes", 50000000], ["max_out_bytes", 50000000], ["max_items", 1000000], ["emit_stats", 0]]'
+DEFCAPS='["std.net.codec.caps_default_v1"]'
+connect() { echo "[\"std.net.tcp.connect_stream_handle_v1\", [\"std.net.tcp.connect_v1\", [\"std.net.codec.addr_ipv4_v1\", 127, 0, 0, 1, $1], [\"std.net.codec.caps_default_v1\"]]]"; }
+caps() { echo "[\"std.net.codec.caps_v1\", $1, $2, $3, $4]"; }
+# read_pipe FILE PORT [extra source kv] [chain stages] [caps expr]
+read_pipe() {
+  cat > "$1" <<PIPE
+["std.stream.pipe_v1", $CFG,
+  ["std.stream.src.net_tcp_read_stream_handle_v1", ["stream_handle", ["std.stream.expr_v1", $(connect "$2")]],
+    ["caps", ["std.stream.expr_v1", ${5:-$DEFCAPS}]]${3:+, $3}],
+  ["std.stream.chain_v1"${4:+, $4}], ["std.stream.sink.collect_bytes_v1"]]
+PIPE
+}
+frames_pipe() {  # FILE PORT [extra source kv] [caps expr]
+  cat > "$1" <<PIPE
+["std.stream.pipe_v1", $CFG,
+  ["std.stream.src.net_tcp_read_u32frames_v1", ["stream_handle", ["std.stream.expr_v1", $(connect "$2")]],
+    ["caps", ["std.stream.expr_v1", ${4:-$DEFCAPS}]], ["max_frame_bytes", 100000]${3:+, $3}],
+  ["std.stream.chain_v1", ["std.stream.xf.frame_u32le_v1"]], ["std.stream.sink.collect_bytes_v1"]]
+PIPE
+}
+
+# ---- data ----
+python3 - <<'PY'
+import random, struct
+r = random.Random(13)
+open("data.bin", "wb").write(bytes(r.getrandbits(8) for _ in range(300000)))
+frames = b"".join(struct.pack("<I", n) + bytes(r.getrandbits(8) for _ in range(n)) for n in [0, 1, 5000, 70000, 3, 0, 12345])
+open("frames.bin", "wb").write(frames)
+open("partial.bin", "wb").write(frames + struct.pack("<I", 100) + b"x" * 10)
+PY
+
+# ---- 1. read: run, build, differential against a file ----
+start send send data.bin
+read_pipe r.json "$(port send)"
+timeout 20 "$sluice" run r.json --world run-os --emit payload > r.out
+cmp r.out data.bin || fail "the socket's bytes differ from the server's file"
+timeout 20 "$sluice" run r.json --world run-os --emit doc > r.doc
+cat > f.json <<PIPE
+["std.stream.pipe_v1", $CFG, ["std.stream.src.fs_open_read_v1", ["std.stream.expr_v1", ["bytes.lit", "data.bin"]]],
+  ["std.stream.chain_v1"], ["std.stream.sink.collect_bytes_v1"]]
+PIPE
+timeout 20 "$sluice" run f.json --world run-os --emit doc > f.doc
+cmp r.doc f.doc || fail "the same bytes from a socket and from a file give different docs"
+"$sluice" plan r.json --world run-os | grep -q 'stream_handle=(at run time)' || fail "plan does not show the run-time handle"
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+# build opens no socket: the pipe names a port nobody listens on while it builds; a server starts
+# there afterwards and the executable connects on each run.
+live=$(free_port)
+read_pipe r2.json "$live"
+timeout 120 "$sluice" build r2.json --world run-os-sandboxed -o r2.exe --cache-dir "$tmp/cache" > /dev/null
+out=$(timeout 20 ./r2.exe --allow-host "127.0.0.1:$live" --emit json || true)
+expect "$out" 61 stream:net_read_failed 000600000000000000   # nobody listens yet: connect refused
+start send2 send data.bin --port "$live"
+out=$(timeout 20 ./r2.exe --emit json || true)
+expect "$out" 61 stream:net_read_failed 000100000000000000   # sandboxed, not allowed: policy_denied
+timeout 20 ./r2.exe --allow-host "127.0.0.1:$live" --emit doc > r2.doc
+cmp r2.doc f.doc || fail "built executable: socket doc differs from the file doc"
+timeout 20 ./r2.exe --allow-host "127.0.0.1:$live" --emit doc > r2b.doc
+cmp r2.doc r2b.doc || fail "built executable: a second run (a new connection) differs"
+
+# ---- 3. policy on sluice run: flags, policy file, denied ----
+expect "$(run_json r2.json --world run-os-sandboxed)" 61 stream:net_read_failed 000100000000000000
+expect "$(run_json r2.json --world run-os-sandboxed --allow-host "127.0.0.1:1")" 61 stream:net_read_failed 000100000000000000
+timeout 20 "$sluice" run r2.json --world run-os-sandboxed --allow-host "127.0.0.1:$(port send2)" --emit doc > p1.doc
+cmp p1.doc f.doc || fail "--allow-host: doc differs"
+printf '# test policy\nallow-host 127.0.0.1:%s\n\nallow-listen 127.0.0.1:0\n' "$(port send2)" > net.policy
+timeout 20 "$sluice" run r2.json --world run-os-sandboxed --net-policy net.policy --emit doc > p2.doc
+cmp p2.doc f.doc || fail "--net-policy: doc differs"
+printf 'allow-hots 127.0.0.1:1\n' > bad.policy
+set +e; "$sluice" run r2.json --world run-os-sandboxed --net-policy bad.policy 2> bad.err; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q 'bad.policy:1' bad.err || fail "a bad policy line is not a usage error naming the line"
+set +e; "$sluice" run r2.json --world run-os-sandboxed --allow-host localhost 2> /dev/null; rc=$?; set -e
+[ "$rc" = 2 ] || fail "--allow-host without a port is not a usage error"
+"$sluice" check r2.json --world solve-pure > /dev/null 2>&1 && fail "a net source passed the check in solve-pure"
+
+# ---- 2. u32 frames: the inserted deframe, differential against a file ----
+start frames send frames.bin
+frames_pipe fr.json "$(port frames)"
+"$sluice" plan fr.json --world run-os | grep -q '0: std.stream.xf.deframe_u32le_v1.*(inserted)' || fail "plan does not show the inserted deframe at 0"
+timeout 20 "$sluice" run fr.json --world run-os --emit doc > fr.doc
+cat > ff.json <<PIPE
+["std.stream.pipe_v1", $CFG, ["std.stream.src.fs_open_read_v1", ["std.stream.expr_v1", ["bytes.lit", "frames.bin"]]],
+  ["std.stream.chain_v1", ["std.stream.xf.deframe_u32le_v1", ["max_frame_bytes", 100000]], ["std.stream.xf.frame_u32le_v1"]],
+  ["std.stream.sink.collect_bytes_v1"]]
+PIPE
+timeout 20 "$sluice" run ff.json --world run-os --emit doc > ff.doc
+cmp fr.doc ff.doc || fail "u32frames from a socket and deframe from a file differ"
+# the payload is the framed file itself
+timeout 20 "$sluice" run fr.json --world run-os --emit payload | cmp - frames.bin || fail "re-framed frames differ from the file"
+
+# ---- 2. errors from real socket conditions ----
+# bad caps → 60
+read_pipe c60.json "$(port send2)" "" "" '["bytes.lit", "short"]'
+expect "$(run_json c60.json --world run-os)" 60 stream:net_caps_invalid ""
+# refused port → the read gets the failed connect's doc (6 connect)
+read_pipe ref.json "$(free_port)"
+expect "$(run_json ref.json --world run-os)" 61 stream:net_read_failed 000600000000000000
+# a reset in the middle of a frame → 61 net_read_failed, connect code 6
+start reset reset frames.bin
+frames_pipe rst.json "$(port reset)"
+expect "$(run_json rst.json --world run-os)" 61 stream:net_read_failed 000600000000000000
+# stalls: the server sends then holds the connection for 5 s; io_timeout 300 ms.
+start stall stall frames.bin --hold 5
+start stallp stall partial.bin --hold 5
+CAPS300=$(caps 30000 300 0 0)
+frames_pipe t_err.json "$(port stall)" "" "$CAPS300"
+expect "$(run_json t_err.json --world run-os)" 61 stream:net_timeout 000300000000000000
+frames_pipe t_clean.json "$(port stall)" '["on_timeout", "stop_if_clean"]' "$CAPS300"
+timeout 20 "$sluice" run t_clean.json --world run-os --emit doc > t_clean.doc
+cmp t_clean.doc ff.doc || fail "stop_if_clean after whole frames: not the frames' doc"
+frames_pipe t_part.json "$(port stallp)" '["on_timeout", "stop_if_clean"]' "$CAPS300"
+expect "$(run_json t_part.json --world run-os)" 84 stream:deframe_truncated_timeout ""
+read_pipe t_stop.json "$(port stallp)" '["on_timeout", "stop"], ["on_eof", "close"]' "" "$CAPS300"
+timeout 20 "$sluice" run t_stop.json --world run-os --emit payload | cmp - partial.bin || fail "on_timeout stop: not the bytes sent"
+
+# ---- 1/2. sinks: what a collecting server receives ----
+start collect collect received.bin
+SINKCAPS='["std.net.codec.caps_default_v1"]'
+addr="[\"std.net.codec.addr_ipv4_v1\", 127, 0, 0, 1, $(port collect)]"
+sink_pipe() {  # FILE SINK
+  cat > "$1" <<PIPE
+["std.stream.pipe_v1", $CFG, ["std.stream.src.fs_open_read_v1", ["std.stream.expr_v1", ["bytes.lit", "data.bin"]]],
+  ["std.stream.chain_v1"], $2]
+PIPE
+}
+wait_size() {  # FILE SIZE: the server has written SIZE bytes (bounded wait)
+  for _ in $(seq 100); do [ -f "$1" ] && [ "$(stat -c %s "$1")" -ge "$2" ] && return 0; sleep 0.1; done
+  fail "$1 did not reach $2 bytes"
+}
+sink_pipe cw.json "[\"std.stream.sink.net_tcp_connect_write_v1\", [\"addr\", [\"std.stream.expr_v1\", $addr]], [\"caps\", [\"std.stream.expr_v1\", $SINKCAPS]]]"
+timeout 20 "$sluice" run cw.json --world run-os --emit summary 2> /dev/null
+wait_size received.bin 300000
+cmp received.bin data.bin || fail "connect_write: the server received other bytes"
+rm received.bin
+sink_pipe sh.json "[\"std.stream.sink.net_tcp_write_u32frames_v1\", [\"stream_handle\", [\"std.stream.expr_v1\", $(connect "$(port collect)")]], [\"caps\", [\"std.stream.expr_v1\", $SINKCAPS]], [\"on_finish\", \"close\"], [\"buf_cap_bytes\", 1000]]"
+timeout 20 "$sluice" run sh.json --world run-os --emit summary 2> /dev/null
+cat > shf.json <<PIPE
+["std.stream.pipe_v1", $CFG, ["std.stream.src.fs_open_read_v1", ["std.stream.expr_v1", ["bytes.lit", "data.bin"]]],
+  ["std.stream.chain_v1"], ["std.stream.sink.u32frames_v1", ["std.stream.sink.collect_bytes_v1"]]]
+PIPE
+timeout 20 "$sluice" run shf.json --world run-os --emit payload > framed.expected
+wait_size received.bin "$(stat -c %s framed.expected)"
+cmp received.bin framed.expected || fail "write_u32frames: the server received other bytes"
+rm received.bin
+# budgets: one flush allowed (65); one write call of at most 1000 bytes (66)
+sink_pipe m65.json "[\"std.stream.sink.net_tcp_connect_write_v1\", [\"addr\", [\"std.stream.expr_v1\", $addr]], [\"caps\", [\"std.stream.expr_v1\", $SINKCAPS]], [\"max_flushes\", 1]]"
+expect "$(run_json m65.json --world run-os)" 65 stream:net_sink_max_flushes ""
+sink_pipe m66.json "[\"std.stream.sink.net_tcp_connect_write_v1\", [\"addr\", [\"std.stream.expr_v1\", $addr]], [\"caps\", [\"std.stream.expr_v1\", $(caps 0 0 0 1000)]], [\"max_write_calls\", 1]]"
+expect "$(run_json m66.json --world run-os)" 66 stream:net_sink_max_writes ""
+# connect refused → 64 net_connect_failed with the connect doc; a peer that resets → 64 write failed
+sink_pipe c64.json "[\"std.stream.sink.net_tcp_connect_write_v1\", [\"addr\", [\"std.stream.expr_v1\", [\"std.net.codec.addr_ipv4_v1\", 127, 0, 0, 1, $(free_port)]]], [\"caps\", [\"std.stream.expr_v1\", $SINKCAPS]]]"
+expect "$(run_json c64.json --world run-os)" 64 stream:net_connect_failed 000600000000000000
+printf '' > empty.bin
+start gone reset empty.bin
+python3 -c 'open("big.bin","wb").write(b"z" * 30000000)'
+cat > w64.json <<PIPE
+["std.stream.pipe_v1", $CFG, ["std.stream.src.fs_open_read_v1", ["std.stream.expr_v1", ["bytes.lit", "big.bin"]]],
+  ["std.stream.chain_v1"], ["std.stream.sink.net_tcp_connect_write_v1", ["addr", ["std.stream.expr_v1", ["std.net.codec.addr_ipv4_v1", 127, 0, 0, 1, $(port gone)]]], ["caps", ["std.stream.expr_v1", $SINKCAPS]]]]
+PIPE
+expect "$(run_json w64.json --world run-os)" 64 stream:net_write_failed 000600000000000000
+echo "net: ok"
