@@ -298,6 +298,8 @@ NetBuf net_tcp_accept_v1(std::int32_t listener, ByteView caps_bytes) {
   RunResources* res = current_run_resources();
   NetCaps caps;
   NetListenerRes* l = find_listener(res, listener);
+  // Handle 0 after a failed listen: its reason carries on (policy_denied stays policy_denied).
+  if (l == nullptr && listener == 0 && res != nullptr && res->last_net_error != 0) return net_err_make_doc_v1(res->last_net_error);
   if (l == nullptr || !parse_net_caps(caps_bytes, caps)) return failed(res, kNetInvalidReq, "not an open listener: " + std::to_string(listener));
   os::NetFail f = os::NetFail::kNone;
   std::string message;

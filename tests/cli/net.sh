@@ -78,11 +78,11 @@ open("big.bin", "wb").write(b"z" * 30000000)
 open("empty.bin", "wb").write(b"")
 # Ports nobody listens on: bound, then closed (the kernel does not hand them out again at once).
 import socket
-socks = [socket.socket() for _ in range(3)]
+socks = [socket.socket() for _ in range(4)]
 for s in socks: s.bind(("127.0.0.1", 0))
 open("free.ports", "w").write(" ".join(str(s.getsockname()[1]) for s in socks) + "\n")
 PY
-read -r live refused_port refused_port2 < free.ports
+read -r live refused_port refused_port2 listen_port < free.ports
 
 start send send data.bin
 start frames send frames.bin
@@ -211,4 +211,32 @@ cat > w64.json <<PIPE
   ["std.stream.chain_v1"], ["std.stream.sink.net_tcp_connect_write_v1", ["addr", ["std.stream.expr_v1", ["std.net.codec.addr_ipv4_v1", 127, 0, 0, 1, $(port gone)]]], ["caps", ["std.stream.expr_v1", $SINKCAPS]]]]
 PIPE
 expect "$(run_json w64.json --world run-os)" 64 stream:net_write_failed $CONNECT
+# ---- 4. listen and accept: the pipe listens, a client connects and sends data.bin ----
+LISTEN_ADDR="[\"std.net.codec.addr_ipv4_v1\", 127, 0, 0, 1, $listen_port]"
+accept="[\"std.net.tcp.accept_stream_handle_v1\", [\"std.net.tcp.accept_v1\", [\"std.net.tcp.listen_listener_handle_v1\", [\"std.net.tcp.listen_v1\", $LISTEN_ADDR, $DEFCAPS]], $(caps 0 10000 0 0)]]"
+cat > la.json <<PIPE
+["std.stream.pipe_v1", $CFG,
+  ["std.stream.src.net_tcp_read_stream_handle_v1", ["stream_handle", ["std.stream.expr_v1", $accept]], ["caps", ["std.stream.expr_v1", $DEFCAPS]]],
+  ["std.stream.chain_v1"], ["std.stream.sink.collect_bytes_v1"]]
+PIPE
+expect "$(run_json la.json --world run-os-sandboxed)" 61 stream:net_read_failed $DENIED
+timeout 30 "$sluice" run la.json --world run-os-sandboxed --allow-listen "127.0.0.1:$listen_port" --emit doc > la.doc &
+pids+=($!)
+run_pid=$!
+# The client retries until the pipe listens (bounded: 10 s).
+python3 - "$listen_port" <<'PY'
+import socket, sys, time
+end = time.time() + 10
+while True:
+    try:
+        c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+        break
+    except OSError:
+        if time.time() > end: raise
+        time.sleep(0.05)
+c.sendall(open("data.bin", "rb").read())
+c.close()
+PY
+wait "$run_pid" || fail "the listening pipe failed"
+cmp la.doc f.doc || fail "accepted stream: doc differs from the file's"
 echo "net: ok"
