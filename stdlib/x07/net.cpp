@@ -17,10 +17,16 @@ struct NetListenerRes final : RunResource {
 // A name in a NetAddrV1 may be at most this long (x07-modules §5.3).
 constexpr std::uint32_t kMaxNameBytes = 1024;
 
+// resize + store rather than insert from a small array, which GCC 12 misreads as an overflow.
 void put_u32(NetBuf& b, std::uint32_t v) {
-  std::uint8_t t[4];
-  store_u32le(t, v);
-  b.insert(b.end(), t, t + 4);
+  const std::size_t n = b.size();
+  b.resize(n + 4);
+  store_u32le(b.data() + n, v);
+}
+void put_raw(NetBuf& b, const std::uint8_t* p, std::size_t len) {
+  const std::size_t n = b.size();
+  b.resize(n + len);
+  std::memcpy(b.data() + n, p, len);
 }
 
 NetBuf ok_u32(std::uint32_t v) {
@@ -59,8 +65,7 @@ NetBuf addr_of(const os::NetEndpoint& ep) {
   put_u32(b, 1);
   put_u32(b, ep.tag);
   put_u32(b, ep.port);
-  if (ep.tag == 1) b.insert(b.end(), ep.ip, ep.ip + 4);
-  else b.insert(b.end(), ep.ip, ep.ip + 16);
+  put_raw(b, ep.ip, ep.tag == 1 ? 4 : 16);
   return b;
 }
 
@@ -155,7 +160,7 @@ NetBuf net_addr_dns_v1(ByteView name, std::int32_t port) {
   put_u32(b, 3);
   put_u32(b, static_cast<std::uint32_t>(port));
   put_u32(b, name.size);
-  b.insert(b.end(), name.data, name.data + name.size);
+  put_raw(b, name.data, name.size);
   return b;
 }
 
@@ -180,7 +185,7 @@ NetBuf net_caps_default_v1() {
 }
 
 NetBuf net_err_make_doc_v1(std::int32_t code) {
-  NetBuf b{0};
+  NetBuf b(1, 0);
   put_u32(b, static_cast<std::uint32_t>(code));
   put_u32(b, 0);
   return b;
@@ -290,7 +295,7 @@ NetBuf net_tcp_listen_v1(ByteView addr, ByteView caps_bytes) {
   NetBuf b = ok_u32(static_cast<std::uint32_t>(id));
   const NetBuf a = addr_of(bound);
   put_u32(b, static_cast<std::uint32_t>(a.size()));
-  b.insert(b.end(), a.begin(), a.end());
+  put_raw(b, a.data(), a.size());
   return b;
 }
 
@@ -313,7 +318,7 @@ NetBuf net_tcp_accept_v1(std::int32_t listener, ByteView caps_bytes) {
   NetBuf b = ok_u32(static_cast<std::uint32_t>(id));
   const NetBuf a = addr_of(peer);
   put_u32(b, static_cast<std::uint32_t>(a.size()));
-  b.insert(b.end(), a.begin(), a.end());
+  put_raw(b, a.data(), a.size());
   return b;
 }
 
