@@ -5,12 +5,10 @@ trap) or until --max-conns connections were accepted. Every wait is bounded, so 
 on this server.
 
 modes:
-  echo         send back everything received until the client half-closes, then close
   send FILE    send FILE's bytes, then close (the client's data is ignored)
   collect OUT  append everything received to OUT until the client closes
   reset FILE   send the first half of FILE, then reset the connection (RST)
   stall FILE   send FILE's bytes, then keep the connection open without sending (for --hold s)
-  slow_accept  wait --delay s before accepting, then echo
 """
 import argparse, os, socket, struct, sys, threading, time
 
@@ -20,7 +18,6 @@ p.add_argument("arg", nargs="?")
 p.add_argument("--portfile", required=True)
 p.add_argument("--max-conns", type=int, default=50)
 p.add_argument("--hold", type=float, default=5.0)
-p.add_argument("--delay", type=float, default=0.5)
 p.add_argument("--port", type=int, default=0)
 a = p.parse_args()
 
@@ -41,13 +38,7 @@ lock = threading.Lock()  # collect: one connection's bytes at a time into OUT
 def serve(c):
     c.settimeout(30)
     try:
-        if a.mode in ("echo", "slow_accept"):
-            while True:
-                b = c.recv(65536)
-                if not b:
-                    break
-                c.sendall(b)
-        elif a.mode == "send":
+        if a.mode == "send":
             c.sendall(data)
         elif a.mode == "collect":
             got = []
@@ -72,8 +63,6 @@ def serve(c):
 
 
 for _ in range(a.max_conns):
-    if a.mode == "slow_accept":
-        time.sleep(a.delay)
     try:
         c, _ = srv.accept()
     except socket.timeout:
