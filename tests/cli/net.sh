@@ -9,7 +9,8 @@
 #  - the three sinks deliver exactly the bytes (raw, u32 frames) a collecting server receives;
 #  - each run-time code from a real socket condition: refused port (61 read / 64 connect), a
 #    reset mid-frame (61), a stall (61 net_timeout, stop → OK, stop_if_clean → OK when clean,
-#    84 mid-frame), bad caps (60), flush and write budgets (65, 66), a peer that goes away (64);
+#    84 mid-frame), bad caps (60), flush and write budgets (65, 66), a peer that goes away (64),
+#    a take_v1 stop (on_eof, OK);
 #  - run-os-sandboxed denies connects (NetErrDocV1 code 1) unless --allow-host or a --net-policy
 #    file allows them.
 set -euo pipefail
@@ -158,17 +159,21 @@ expect "$(run_json ref.json --world run-os)" 61 stream:net_read_failed $CONNECT
 # a reset in the middle of a frame → 61 net_read_failed, connect code 6
 frames_pipe rst.json "$(port reset)"
 expect "$(run_json rst.json --world run-os)" 61 stream:net_read_failed $CONNECT
-# stalls: the server sends then holds the connection for 5 s; io_timeout 300 ms.
-CAPS300=$(caps 30000 300 0 0)
-frames_pipe t_err.json "$(port stall)" "" "$CAPS300"
+# stalls: the server sends then holds the connection for 5 s; io_timeout 1 s.
+CAPS1S=$(caps 30000 1000 0 0)  # 1 s: longer than any pause of a loaded CI machine mid-send
+frames_pipe t_err.json "$(port stall)" "" "$CAPS1S"
 expect "$(run_json t_err.json --world run-os)" 61 stream:net_timeout $TIMEOUT
-frames_pipe t_clean.json "$(port stall)" '["on_timeout", "stop_if_clean"]' "$CAPS300"
+frames_pipe t_clean.json "$(port stall)" '["on_timeout", "stop_if_clean"]' "$CAPS1S"
 timeout 20 "$sluice" run t_clean.json --world run-os --emit doc > t_clean.doc
 cmp t_clean.doc ff.doc || fail "stop_if_clean after whole frames: not the frames' doc"
-frames_pipe t_part.json "$(port stallp)" '["on_timeout", "stop_if_clean"]' "$CAPS300"
+frames_pipe t_part.json "$(port stallp)" '["on_timeout", "stop_if_clean"]' "$CAPS1S"
 expect "$(run_json t_part.json --world run-os)" 84 stream:deframe_truncated_timeout ""
-read_pipe t_stop.json "$(port stallp)" '["on_timeout", "stop"], ["on_eof", "close"]' "" "$CAPS300"
+read_pipe t_stop.json "$(port stallp)" '["on_timeout", "stop"], ["on_eof", "close"]' "" "$CAPS1S"
 timeout 20 "$sluice" run t_stop.json --world run-os --emit payload | cmp - partial.bin || fail "on_timeout stop: not the bytes sent"
+
+# take_v1 stops the source after one read: the on_eof action, then OK without a flush
+read_pipe take.json "$(port send)" '["on_eof", "close"]' '["std.stream.xf.take_v1", ["std.stream.expr_v1", 1]]'
+case $(run_json take.json --world run-os) in *'"ok":true'*) ;; *) fail "take_v1 stop on a net source is not OK" ;; esac
 
 # ---- 1/2. sinks: what a collecting server receives ----
 SINKCAPS='["std.net.codec.caps_default_v1"]'
