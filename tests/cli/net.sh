@@ -12,7 +12,8 @@
 #    84 mid-frame), bad caps (60), flush and write budgets (65, 66), a peer that goes away (64),
 #    a take_v1 stop (on_eof, OK);
 #  - run-os-sandboxed denies connects (NetErrDocV1 code 1) unless --allow-host or a --net-policy
-#    file allows them.
+#    file allows them, and listens unless --allow-listen allows (a pipe that listens and accepts
+#    a test client).
 set -euo pipefail
 sluice=$(realpath "${1:?sluice binary}"); src=$(realpath "${2:?source dir}")
 tmp=$(mktemp -d)
