@@ -1,5 +1,7 @@
 #include "compiler/elaborate.hpp"
 
+#include "stdlib/catalog.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
@@ -135,6 +137,30 @@ PlanStage elaborate_stage(const CheckedStage& checked, const PlanCfg& cfg, const
   return st;
 }
 
+// Spec §6: net_tcp_read_u32frames_v1 reads as net_tcp_read_stream_handle_v1 followed by a
+// deframe_u32le_v1 at chain index 0 (max_frame_bytes, max_frames 0, allow_empty, on_truncated
+// err), which takes over the source's out_item_brand; every user stage index shifts by one.
+PlanStage net_frames_deframe(PlanStage& source) {
+  PlanStage d;
+  d.spec = find_stage("std.stream.xf.deframe_u32le_v1");
+  d.inserted = true;
+  d.pointer = source.pointer;
+  const auto int_of = [&](std::string_view name) {
+    const ArgValue* v = source.arg(name);
+    return v ? v->i : 0;
+  };
+  d.args.push_back(PlanArg{"max_frame_bytes", ArgValue{ArgValue::Kind::kInt, int_of("max_frame_bytes"), {}}, false});
+  d.args.push_back(PlanArg{"max_frames", ArgValue{ArgValue::Kind::kInt, 0, {}}, true});
+  d.args.push_back(PlanArg{"allow_empty", ArgValue{ArgValue::Kind::kInt, int_of("allow_empty"), {}}, false});
+  d.args.push_back(PlanArg{"on_truncated", ArgValue{ArgValue::Kind::kWord, 0, "err"}, true});
+  d.in_brand = "any";
+  d.out_brand = source.out_brand;
+  d.declared_out_brand = source.declared_out_brand;
+  source.out_brand = "none";
+  source.declared_out_brand.clear();
+  return d;
+}
+
 }  // namespace
 
 Plan elaborate(const CheckedPipe& pipe, World world, std::string_view file) {
@@ -144,6 +170,10 @@ Plan elaborate(const CheckedPipe& pipe, World world, std::string_view file) {
   plan.cfg = elaborate_cfg(reduce_for_json(pipe));
   plan.source = elaborate_stage(pipe.source, plan.cfg, "none");
   std::string edge = plan.source.out_brand;
+  if (plan.source.spec->id == "std.stream.src.net_tcp_read_u32frames_v1") {
+    plan.chain.push_back(net_frames_deframe(plan.source));
+    edge = plan.chain.back().out_brand;
+  }
   for (const CheckedStage& c : pipe.chain) {
     plan.chain.push_back(elaborate_stage(c, plan.cfg, edge));
     edge = plan.chain.back().out_brand;
@@ -162,6 +192,8 @@ Plan elaborate(const CheckedPipe& pipe, World world, std::string_view file) {
     plan.sink_u32frames = true;
   } else {
     plan.sink = elaborate_stage(pipe.sink, plan.cfg, edge);
+    // Spec §8: exactly u32frames_v1(net_tcp_write_stream_handle_v1(...)).
+    if (plan.sink.spec->id == "std.stream.sink.net_tcp_write_u32frames_v1") plan.sink_u32frames = true;
   }
   return plan;
 }

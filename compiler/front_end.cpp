@@ -265,7 +265,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
         diags.push_back(make_diagnostic(DiagId::kExprType, file, x.pos.line, x.pos.column, base + pointer,
                                         std::string(what) + ": the expression does not check"));
       if (!lets.empty())
-        diags.back().hint = "an expression evaluated at run time (it calls std.db.*) cannot use the entry's lets";
+        diags.back().hint = "an expression evaluated at run time (it calls std.db.* or std.net.*) cannot use the entry's lets";
       return std::nullopt;
     }
     if (ir->node.ty != x07::Ty::kI32 && ir->node.ty != x07::Ty::kBytes) {
@@ -276,7 +276,7 @@ CompileResult compile(std::string_view text, std::string_view file_name, const C
     }
     if (!world_is_os(options.world)) {
       diags.push_back(make_diagnostic(DiagId::kWorld, file, x.pos.line, x.pos.column, base + pointer,
-                                      std::string(what) + " calls std.db.*, which only OS worlds allow (run-os, run-os-sandboxed); got " +
+                                      std::string(what) + " calls std.db.* or std.net.*, which only OS worlds allow (run-os, run-os-sandboxed); got " +
                                           std::string(world_name(options.world)),
                                       "choose --world run-os-sandboxed"));
       return std::nullopt;

@@ -1,3 +1,4 @@
+#include "runtime/net_policy.hpp"
 #include "runtime/exe_main.hpp"
 
 #include <cerrno>
@@ -35,6 +36,7 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "Usage: %s [--root DIR] [--emit doc|payload|summary|json] [--page-size N] [--read-mode read|mmap]\n"
       "          [--input FILE] [--no-fsync] [--no-copy-offload] [--progress never|auto|always]\n"
       "          [--par-threads N] [--profile] [--shard I/N|auto [--shards N]] [--allow-db DB]...\n"
+      "          [--allow-host HOST:PORT]... [--allow-listen ADDR:PORT]... [--net-policy FILE]\n"
       "          [--rr CASSETTE [--rr-mode MODE] [--rr-match lookup|transcript] [--rr-policy FILE]]\n"
       "\n"
       "  --root DIR        directory fs paths are relative to (default: .); sandboxed except in run-os\n"
@@ -45,6 +47,10 @@ void print_help(const char* argv0, const ExeInfo& info) {
       "  --input FILE      the program input x07 functions see as `input` (default: empty)\n"
       "  --allow-db DB     run-os-sandboxed: a database the pipe may open (sqlite:PATH, postgres://HOST:PORT);\n"
       "                    repeatable; any other open is denied with 53249\n"
+      "  --allow-host H:P  run-os-sandboxed: a host the pipe may connect to, as its NetAddrV1 names it\n"
+      "                    (name, dotted IPv4 or [IPv6], and port); repeatable; others: policy_denied\n"
+      "  --allow-listen A:P run-os-sandboxed: an address the pipe may listen on; repeatable\n"
+      "  --net-policy FILE allow-host / allow-listen lines (docs/net.md), added to the flags\n"
       "  --no-fsync        fs sinks skip the fsync of the file and directory before OK (faster; the\n"
       "                    output is still all-or-nothing, but may not survive a power cut)\n"
       "  --no-copy-offload a pipe that copies a file unchanged moves its bytes through pages instead of\n"
@@ -149,6 +155,13 @@ int exe_main(int argc, char** argv, const ExeInfo& info, ExeRun run) {
       env.fs_root.dir = std::string(v);
     } else if (a == "--allow-db") {
       env.allow_db.emplace_back(v);
+    } else if (a == "--allow-host" || a == "--allow-listen") {
+      if (const std::string why = net_entry_problem(v); !why.empty())
+        return usage(argv0, std::string(a) + " " + std::string(v) + ": " + why);
+      (a == "--allow-host" ? env.allow_host : env.allow_listen).emplace_back(v);
+    } else if (a == "--net-policy") {
+      std::string why;
+      if (!load_net_policy_file(std::string(v), env, why)) return usage(argv0, "--net-policy: " + why);
     } else if (a == "--emit") {
       if (!parse_emit_mode(v, emit)) return usage(argv0, "--emit: expected doc, payload, summary or json, got " + std::string(v));
     } else if (a == "--page-size") {

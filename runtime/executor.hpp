@@ -90,6 +90,9 @@ RunOutcome run_sequence(RunContext& ctx, Src& src, Chain& chain, SinkT& sink, co
   // After a take_v1 stop nothing is flushed; the flush walk itself never looks at the stop flag
   // (spec §19.1).
   if (end == LoopEnd::kEnded && chain.flush_in_order() == Flow::kHalt) return outcome_of_failure(ctx);
+  // The source's end-of-input action (a net source's on_eof), after the flush and before the
+  // sink finishes, whether the input ended or a take_v1 stopped it (spec §6).
+  if (src.at_end() == Flow::kHalt) return outcome_of_failure(ctx);
   if (sink.finish() == Flow::kHalt) return outcome_of_failure(ctx);
   return outcome_ok(ctx, sink.payload(), opts);
 }

@@ -95,6 +95,10 @@ class RunContext {
   // take_v1: the source stops after the current item, without flushing (spec §5).
   void request_stop() { stop_requested_ = true; }
   [[nodiscard]] bool stop_requested() const { return stop_requested_; }
+  // A net source's on_timeout=stop_if_clean ended the input (spec §6): the deframe stage the
+  // u32frames source inserted reports a partial frame as ERR 84 instead of 81.
+  void set_source_timed_out() { source_timed_out_ = true; }
+  [[nodiscard]] bool source_timed_out() const { return source_timed_out_; }
 
   // Records an ERR; the first failure of a run wins unless a plugin-like stage overrides it.
   Flow fail(ErrId id, ByteView payload = {});
@@ -129,6 +133,7 @@ class RunContext {
   PagePool* pool_;
   Counters counters_;
   bool stop_requested_ = false;
+  bool source_timed_out_ = false;
   unsigned par_threads_ = 0;
   RunStatus status_ = RunStatus::kOk;
   std::uint32_t code_ = 0;

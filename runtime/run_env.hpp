@@ -39,6 +39,10 @@ struct RunEnv {
   // --allow-db: the databases a run-os-sandboxed run may open ("sqlite:PATH" as written in the
   // pipe, "postgres://HOST:PORT"); everything else is denied with 53249 (docs/databases.md).
   std::vector<std::string> allow_db;
+  // --allow-host HOST:PORT and --allow-listen ADDR:PORT: the connects and listens a
+  // run-os-sandboxed run may make (docs/net.md); everything else gets NetErrDocV1 code 1.
+  std::vector<std::string> allow_host;
+  std::vector<std::string> allow_listen;
   // The run's record/replay session (--rr, runtime/os/rr_cassette.hpp), owned by the host, which
   // opens it before the run and closes it after; null: none, and rr_send_v1 traps.
   RrSession* rr = nullptr;

@@ -29,6 +29,14 @@ struct DbPolicy {
   std::vector<std::string> allow;    // the --allow-db values
 };
 
+// Which TCP endpoints a sandboxed run may use (--allow-host, --allow-listen): entries are
+// "HOST:PORT" as the NetAddrV1 names them (a name, a dotted IPv4, or [IPv6]); docs/net.md.
+struct NetPolicy {
+  bool sandboxed = false;
+  std::vector<std::string> allow_host;
+  std::vector<std::string> allow_listen;
+};
+
 class RunResources {
  public:
   RunResources() = default;
@@ -67,11 +75,16 @@ class RunResources {
   // from its RunEnv before any run-time argument is evaluated.
   FsRoot root;
   DbPolicy db_policy;
+  NetPolicy net_policy;
   // The code and message of this run's last failed open. A failed open gives the handle -1, and
   // a stage given that handle reports this code (e.g. 53249 policy denied) rather than "bad
   // connection", which would hide why.
   std::int32_t last_open_error = 0;
   std::string last_open_message;
+  // The same for std.net: the NetErrDocV1 code of the last failed connect/listen/accept (a
+  // stage given handle 0 reports it: policy_denied stays policy_denied), and its sentence.
+  std::int32_t last_net_error = 0;
+  std::string last_net_message;
 
   // Open handles per run: far more than a pipe needs (one or two connections), few enough that a
   // loop opening connections ends with an error instead of exhausting file descriptors.

@@ -32,6 +32,10 @@ class Source {
   // After open(), before the first next(): the bytes the source will read, when known (the
   // progress line's total and ETA); nullopt otherwise (the default).
   virtual std::optional<std::uint64_t> total_bytes() { return std::nullopt; }
+  // After the source loop ended without a failure (end of input and the flush, or a take_v1
+  // stop): what the source does with its device before the sink finishes (a net source's on_eof
+  // shutdown or close). The default does nothing.
+  virtual Flow at_end() { return Flow::kContinue; }
 };
 
 }  // namespace sluice

@@ -28,6 +28,9 @@ inline void prepare_run_resources(RunContext& ctx, const RunEnv& env) {
   r.root = env.fs_root;
   r.db_policy.sandboxed = env.fs_root.sandboxed;
   r.db_policy.allow = env.allow_db;
+  r.net_policy.sandboxed = env.fs_root.sandboxed;
+  r.net_policy.allow_host = env.allow_host;
+  r.net_policy.allow_listen = env.allow_listen;
 }
 
 // kContinue with `out` set, or kHalt with a trap recorded (the expression trapped or ran out of

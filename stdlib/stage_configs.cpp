@@ -49,6 +49,36 @@ DbExecConfig db_exec_config(const Plan& plan) {
   return {s.arg("conn"), s.arg("sql"), u32_arg(s, "batch_rows")};
 }
 
+NetTcpReadConfig net_tcp_read_config(const Plan& plan) {
+  const PlanStage& s = plan.source;
+  NetTcpReadConfig cfg;
+  cfg.stream_handle = s.arg("stream_handle");
+  cfg.caps = s.arg("caps");
+  const std::string t = bytes_string(s, "on_timeout");
+  cfg.on_timeout = t == "stop" ? NetOnTimeout::kStop : t == "stop_if_clean" ? NetOnTimeout::kStopIfClean : NetOnTimeout::kErr;
+  const std::string e = bytes_string(s, "on_eof");
+  cfg.on_eof = e == "shutdown_read" ? NetOnEof::kShutdownRead : e == "close" ? NetOnEof::kClose : NetOnEof::kLeaveOpen;
+  cfg.chunk_max_bytes = u32(plan.cfg.chunk_max_bytes);
+  cfg.max_steps = u32(plan.cfg.max_steps);
+  return cfg;
+}
+
+NetTcpWriteConfig net_tcp_write_config(const Plan& plan) {
+  const PlanStage& s = plan.sink;
+  NetTcpWriteConfig cfg;
+  cfg.stream_handle = s.arg("stream_handle");
+  cfg.addr = s.arg("addr");
+  cfg.caps = s.arg("caps");
+  cfg.buf_cap_bytes = u32_arg(s, "buf_cap_bytes");
+  cfg.flush_min_bytes = s.int_arg("flush_min_bytes");
+  cfg.max_flushes = u32_arg(s, "max_flushes");
+  cfg.max_write_calls = u32_arg(s, "max_write_calls");
+  const std::string f = bytes_string(s, "on_finish");
+  cfg.on_finish = f == "shutdown_write" ? NetOnFinish::kShutdownWrite : f == "close" ? NetOnFinish::kClose : NetOnFinish::kLeaveOpen;
+  cfg.max_out_bytes = u32(plan.cfg.max_out_bytes);
+  return cfg;
+}
+
 TakeConfig take_config(const Plan& plan, std::size_t index) { return {plan.chain[index].int_arg("n")}; }
 
 SplitLinesConfig split_lines_config(const Plan& plan, std::size_t index) {
@@ -65,6 +95,7 @@ DeframeConfig deframe_config(const Plan& plan, std::size_t index) {
   cfg.max_frames = s.int_arg("max_frames");
   cfg.allow_empty = s.int_arg("allow_empty");
   cfg.drop_truncated = s.int_arg("on_truncated") == 1;
+  cfg.after_net_source = s.inserted;  // the only deframe the compiler inserts is the net source's
   return cfg;
 }
 

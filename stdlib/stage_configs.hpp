@@ -13,12 +13,14 @@
 #include "stdlib/sink/collect_bytes.hpp"
 #include "stdlib/sink/db_exec.hpp"
 #include "stdlib/sink/hash_fnv1a32.hpp"
+#include "stdlib/sink/net_tcp_write.hpp"
 #include "stdlib/sink/null.hpp"
 #include "stdlib/sink/world_fs_write_file.hpp"
 #include "stdlib/sink/world_fs_write_stream.hpp"
 #include "stdlib/src/bytes.hpp"
 #include "stdlib/src/db_rows_doc.hpp"
 #include "stdlib/src/fs_open_read.hpp"
+#include "stdlib/src/net_tcp_read.hpp"
 #include "stdlib/src/rr_send.hpp"
 #include "stdlib/xf/deframe_u32le.hpp"
 #include "stdlib/xf/frame_u32le.hpp"
@@ -38,6 +40,8 @@ BytesSourceConfig bytes_source_config(const Plan& plan);
 FsOpenReadConfig fs_open_read_config(const Plan& plan);
 DbRowsDocConfig db_rows_doc_config(const Plan& plan);
 DbExecConfig db_exec_config(const Plan& plan);
+NetTcpReadConfig net_tcp_read_config(const Plan& plan);
+NetTcpWriteConfig net_tcp_write_config(const Plan& plan);
 RrSendConfig rr_send_config(const Plan& plan);
 
 TakeConfig take_config(const Plan& plan, std::size_t index);

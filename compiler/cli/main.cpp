@@ -29,6 +29,7 @@
 #include "compiler/native_modules.hpp"
 #include "compiler/plugin_files.hpp"
 #include "compiler/plan_print.hpp"
+#include "runtime/net_policy.hpp"
 #include "runtime/codes.hpp"
 #include "runtime/profile.hpp"
 #include "runtime/progress.hpp"
@@ -76,6 +77,8 @@ std::vector<void*> g_plugin_handles;
 bool g_deny_warnings = false;
 unsigned g_par_threads = 0;  // run --par-threads (0: as many as cores)
 std::vector<std::string> g_allow_db;  // run --allow-db (docs/databases.md)
+std::vector<std::string> g_allow_host, g_allow_listen;  // run --allow-host, --allow-listen (docs/net.md)
+std::string g_net_policy;                               // run --net-policy FILE
 
 // What every command that compiles a pipe takes besides the pipe: modules, native modules, the
 // plugin registry's arch root and plugin files, and --deny-warnings.
@@ -280,6 +283,21 @@ int cmd_run(const std::string& file, const std::string& world_id, const std::str
   opts.env.par_threads = g_par_threads;
   opts.env.shard = shard;
   opts.env.allow_db = g_allow_db;
+  for (const auto* list : {&g_allow_host, &g_allow_listen})
+    for (const std::string& e : *list)
+      if (const std::string why = net_entry_problem(e); !why.empty()) {
+        std::cerr << "sluice: " << (list == &g_allow_host ? "--allow-host " : "--allow-listen ") << e << ": " << why << "\n";
+        return kExitUsage;
+      }
+  opts.env.allow_host = g_allow_host;
+  opts.env.allow_listen = g_allow_listen;
+  if (!g_net_policy.empty()) {
+    std::string why;
+    if (!load_net_policy_file(g_net_policy, opts.env, why)) {
+      std::cerr << "sluice: --net-policy: " << why << "\n";
+      return kExitUsage;
+    }
+  }
   opts.page_size = page_size;
   ProgressMode progress_mode = ProgressMode::kAuto;
   parse_progress_mode(progress, progress_mode);  // CLI11 has already checked the value
@@ -438,6 +456,15 @@ int main(int argc, char** argv) {
                   "run-os-sandboxed: a database the pipe may open, sqlite:PATH (the path as the pipe writes it) or "
                   "postgres://HOST:PORT; repeatable; any other open is denied with 53249")
       ->allow_extra_args(false);
+  run->add_option("--allow-host", g_allow_host,
+                  "run-os-sandboxed: HOST:PORT a pipe may connect to (as its NetAddrV1 names it: a name, a dotted "
+                  "IPv4 or [IPv6]); repeatable; any other connect gets NetErrDocV1 code 1 policy_denied (docs/net.md)")
+      ->allow_extra_args(false);
+  run->add_option("--allow-listen", g_allow_listen,
+                  "run-os-sandboxed: ADDR:PORT a pipe may listen on (port 0 for an ephemeral port); repeatable")
+      ->allow_extra_args(false);
+  run->add_option("--net-policy", g_net_policy,
+                  "a file of `allow-host HOST:PORT` and `allow-listen ADDR:PORT` lines, added to the flags (docs/net.md)");
   RrFlags run_rr;
   add_rr_flags(*run, run_rr);
   run->footer("Exit: 0 OK doc, 3 ERR doc, 1 descriptor rejected, 2 usage error, 4 runtime trap,\n"
@@ -497,7 +524,7 @@ int main(int argc, char** argv) {
   build->add_flag("--no-cache", build_no_cache, "compile even when the cache has this build");
   build->add_flag("-v,--verbose", build_verbose, "say whether the cache was used and show the compile command");
   build->footer("The executable takes --root, --emit, --page-size, --read-mode, --no-fsync, --no-copy-offload, --progress, --par-threads, --shard,\n"
-                "--allow-db and --rr, --rr-mode, --rr-match, --rr-policy like `sluice run`,\n"
+                "--allow-db, --allow-host, --allow-listen, --net-policy and --rr, --rr-mode, --rr-match, --rr-policy like `sluice run`,\n"
                 "and exits 0 OK doc, 3 ERR doc, 2 usage error, 4 runtime trap, 6 stdout write failed.\n"
                 "`sluice build` exits 0 on success, 1 when the descriptor is rejected, 2 on usage errors,\n"
                 "5 when compiling fails (no file is left at the output path).");

@@ -63,6 +63,8 @@ enum class Builtin : std::uint8_t {
   // std.db (spec x07-modules §3.4; stdlib/x07/db.hpp). The effectful ones (is_run_time_builtin)
   // make an expression a run-time argument.
   kDbOpen, kDbSqliteOpen, kDbOpenHandle, kDbQuery, kDbExec, kDbClose, kDbQueryRowsDoc, kDbExecRowsAffected, kDbRespIsOk, kDbRespErrCode, kDbRespErrMsg, kDbRespOkPayload, kDbCapsDefault, kDbCapsPack, kDbParamsEmpty, kDbParamsOneNull, kDbParamsOneBool, kDbParamsOneNumberDec, kDbParamsOneString,
+  // std.net (spec x07-modules §5; stdlib/x07/net.hpp). The effectful ones open or use a socket.
+  kNetAddrIpv4, kNetAddrIpv6, kNetAddrDns, kNetAddrTag, kNetAddrPort, kNetCaps, kNetCapsDefault, kNetErrMakeDoc, kNetErrIsErrDoc, kNetErrCode, kNetConnect, kNetConnectStreamHandle, kNetListen, kNetListenListenerHandle, kNetListenBoundAddr, kNetAccept, kNetAcceptStreamHandle, kNetAcceptPeerAddr, kNetStreamRead, kNetStreamWrite, kNetWriteAll, kNetStreamWait, kNetStreamShutdown, kNetStreamClose, kNetStreamDrop, kNetListenerClose, kNetListenerDrop,
   // ext.data_model (spec x07-modules §3.2; stdlib/x07/data_model.hpp): pure.
   kDmDocIsErr, kDmRootOffset, kDmRootKind, kDmKindAt, kDmMapFind, kDmSeqLen, kDmMapLen, kDmSeqGet, kDmMapKeyAt, kDmMapValueAt, kDmStringGet, kDmNumberGet, kDmBoolGet, kDmSkipValue, kDmValueNull, kDmValueBool, kDmValueNumber, kDmValueString, kDmValueSeqFromElems, kDmValueMapFromEntries, kDmDocOk, kDmDocErrFromCode, kDmDocErrFromMsg, kDmDocErrorCode, kDmDocErrorMsg,
 };

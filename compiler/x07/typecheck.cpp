@@ -154,6 +154,34 @@ const BuiltinSpec kBuiltins[] = {
     {"std.db.params.one_bool_v1", Builtin::kDbParamsOneBool, Ty::kBytes, {Ty::kI32}},
     {"std.db.params.one_number_dec_v1", Builtin::kDbParamsOneNumberDec, Ty::kBytes, {Ty::kView}},
     {"std.db.params.one_string_v1", Builtin::kDbParamsOneString, Ty::kBytes, {Ty::kView}},
+    // std.net (x07-modules §5): no import needed, OS worlds only at run time.
+    {"std.net.codec.addr_ipv4_v1", Builtin::kNetAddrIpv4, Ty::kBytes, {Ty::kI32, Ty::kI32, Ty::kI32, Ty::kI32, Ty::kI32}},
+    {"std.net.codec.addr_ipv6_v1", Builtin::kNetAddrIpv6, Ty::kBytes, {Ty::kView, Ty::kI32}},
+    {"std.net.codec.addr_dns_v1", Builtin::kNetAddrDns, Ty::kBytes, {Ty::kView, Ty::kI32}},
+    {"std.net.codec.addr_tag_v1", Builtin::kNetAddrTag, Ty::kI32, {Ty::kView}},
+    {"std.net.codec.addr_port_v1", Builtin::kNetAddrPort, Ty::kI32, {Ty::kView}},
+    {"std.net.codec.caps_v1", Builtin::kNetCaps, Ty::kBytes, {Ty::kI32, Ty::kI32, Ty::kI32, Ty::kI32}},
+    {"std.net.codec.caps_default_v1", Builtin::kNetCapsDefault, Ty::kBytes, {}},
+    {"std.net.err.make_doc_v1", Builtin::kNetErrMakeDoc, Ty::kBytes, {Ty::kI32}},
+    {"std.net.err.is_err_doc_v1", Builtin::kNetErrIsErrDoc, Ty::kI32, {Ty::kView}},
+    {"std.net.err.err_code_v1", Builtin::kNetErrCode, Ty::kI32, {Ty::kView}},
+    {"std.net.tcp.connect_v1", Builtin::kNetConnect, Ty::kBytes, {Ty::kView, Ty::kView}},
+    {"std.net.tcp.connect_stream_handle_v1", Builtin::kNetConnectStreamHandle, Ty::kI32, {Ty::kView}},
+    {"std.net.tcp.listen_v1", Builtin::kNetListen, Ty::kBytes, {Ty::kView, Ty::kView}},
+    {"std.net.tcp.listen_listener_handle_v1", Builtin::kNetListenListenerHandle, Ty::kI32, {Ty::kView}},
+    {"std.net.tcp.listen_bound_addr_v1", Builtin::kNetListenBoundAddr, Ty::kBytes, {Ty::kView}},
+    {"std.net.tcp.accept_v1", Builtin::kNetAccept, Ty::kBytes, {Ty::kI32, Ty::kView}},
+    {"std.net.tcp.accept_stream_handle_v1", Builtin::kNetAcceptStreamHandle, Ty::kI32, {Ty::kView}},
+    {"std.net.tcp.accept_peer_addr_v1", Builtin::kNetAcceptPeerAddr, Ty::kBytes, {Ty::kView}},
+    {"std.net.tcp.stream_read_v1", Builtin::kNetStreamRead, Ty::kBytes, {Ty::kI32, Ty::kI32, Ty::kView}},
+    {"std.net.tcp.stream_write_v1", Builtin::kNetStreamWrite, Ty::kBytes, {Ty::kI32, Ty::kView, Ty::kView}},
+    {"std.net.io.write_all_v1", Builtin::kNetWriteAll, Ty::kBytes, {Ty::kI32, Ty::kView, Ty::kView}},
+    {"std.net.tcp.stream_wait_v1", Builtin::kNetStreamWait, Ty::kBytes, {Ty::kI32, Ty::kI32, Ty::kI32}},
+    {"std.net.tcp.stream_shutdown_v1", Builtin::kNetStreamShutdown, Ty::kI32, {Ty::kI32, Ty::kI32}},
+    {"std.net.tcp.stream_close_v1", Builtin::kNetStreamClose, Ty::kI32, {Ty::kI32}},
+    {"std.net.tcp.stream_drop_v1", Builtin::kNetStreamDrop, Ty::kI32, {Ty::kI32}},
+    {"std.net.tcp.listener_close_v1", Builtin::kNetListenerClose, Ty::kI32, {Ty::kI32}},
+    {"std.net.tcp.listener_drop_v1", Builtin::kNetListenerDrop, Ty::kI32, {Ty::kI32}},
     // ext.data_model (x07-modules §3.2): DataModel readers and builders; pure, import optional.
     {"ext.data_model.doc_is_err", Builtin::kDmDocIsErr, Ty::kI32, {Ty::kView}},
     {"ext.data_model.root_offset", Builtin::kDmRootOffset, Ty::kI32, {Ty::kView}},
@@ -191,6 +219,18 @@ bool is_run_time_builtin(Builtin b) {
     case Builtin::kDbQuery:
     case Builtin::kDbExec:
     case Builtin::kDbClose:
+    case Builtin::kNetConnect:
+    case Builtin::kNetListen:
+    case Builtin::kNetAccept:
+    case Builtin::kNetStreamRead:
+    case Builtin::kNetStreamWrite:
+    case Builtin::kNetWriteAll:
+    case Builtin::kNetStreamWait:
+    case Builtin::kNetStreamShutdown:
+    case Builtin::kNetStreamClose:
+    case Builtin::kNetStreamDrop:
+    case Builtin::kNetListenerClose:
+    case Builtin::kNetListenerDrop:
       return true;
     default: return false;
   }

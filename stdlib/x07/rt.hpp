@@ -18,6 +18,7 @@
 #include "stdlib/user_fn.hpp"
 #include "stdlib/x07/data_model.hpp"  // ext.data_model (data_model.cpp)
 #include "stdlib/x07/db.hpp"  // std.db: declared there, defined in db.cpp (libsluice_stdlib)
+#include "stdlib/x07/net.hpp"  // std.net: declared there, defined in net.cpp (libsluice_stdlib)
 
 namespace sluice::x07rt {
 

@@ -17,6 +17,9 @@ struct DeframeConfig {
   std::int32_t max_frames = 0;       // ≤ 0: unlimited
   std::int32_t allow_empty = 1;
   bool drop_truncated = false;       // on_truncated: drop (true) or err
+  // Inserted by net_tcp_read_u32frames_v1 (spec §6): after an on_timeout=stop_if_clean timeout a
+  // partial frame is ERR 84 deframe_truncated_timeout.
+  bool after_net_source = false;
 };
 
 template <class Next>
@@ -28,7 +31,8 @@ class DeframeU32le {
         max_frame_(cfg.max_frame_bytes),
         max_frames_(cfg.max_frames < 0 ? 0u : static_cast<std::uint32_t>(cfg.max_frames)),
         allow_empty_(cfg.allow_empty != 0),
-        drop_truncated_(cfg.drop_truncated) {}
+        drop_truncated_(cfg.drop_truncated),
+        after_net_source_(cfg.after_net_source) {}
 
   Flow init() {
     if (max_frame_ <= 0) return ctx_->fail(ErrId::kDeframeMaxFrameBytes);
@@ -43,7 +47,9 @@ class DeframeU32le {
     in_payload_ = false;
     have_ = 0;
     carry_.clear();
-    if (mid_frame && !drop_truncated_) return ctx_->fail(ErrId::kDeframeTruncated);
+    if (mid_frame && !drop_truncated_)
+      return ctx_->fail(after_net_source_ && ctx_->source_timed_out() ? ErrId::kDeframeTruncatedTimeout
+                                                                       : ErrId::kDeframeTruncated);
     return Flow::kContinue;
   }
 
@@ -145,6 +151,7 @@ class DeframeU32le {
   std::uint32_t max_frames_;
   bool allow_empty_;
   bool drop_truncated_;
+  bool after_net_source_;
 
   std::uint8_t header_[4] = {};
   std::size_t header_len_ = 0;

@@ -91,7 +91,6 @@ TEST_CASE("catalog: every stage has a definition in schemas/pipe.schema.json wit
 }
 
 TEST_CASE("catalog: every stage id in the schema is implemented or one of X07's ids sluice refuses") {
-  int refused = 0;
   for (const auto& [key, def] : schema()["$defs"].items()) {
     if (key.rfind("std.stream.", 0) != 0) continue;
     CAPTURE(key);
@@ -101,9 +100,7 @@ TEST_CASE("catalog: every stage id in the schema is implemented or one of X07's 
     // An implemented stage's description must not still say it is refused.
     if (implemented) CHECK(def["description"].get<std::string>().find("refuses") == std::string::npos);
     if (refused_id) {
-      ++refused;
       CHECK(def["description"].get<std::string>().find("refuses") != std::string::npos);
     }
   }
-  CHECK(refused >= 1);
 }
