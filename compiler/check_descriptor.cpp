@@ -159,12 +159,6 @@ class StageChecker {
 
   void report_unknown(const JsonNode& head, const std::string& head_pointer, StageKind want) {
     const std::vector<std::string_view> same_kind = stage_ids(want);
-    if (is_x07_stage_not_yet_supported(head.text)) {
-      ctx_.report(DiagId::kStageUnsupported, head, head_pointer,
-                  head.text + " is an X07 stage that sluice does not support yet",
-                  "supported " + std::string(kind_name(want)) + "s: " + join_names(same_kind));
-      return;
-    }
     std::string hint = did_you_mean(head.text, stage_ids(std::nullopt));
     if (hint.empty()) hint = "known " + std::string(kind_name(want)) + "s: " + join_names(same_kind);
     ctx_.report(DiagId::kUnknownStage, head, head_pointer,

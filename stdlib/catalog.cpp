@@ -482,10 +482,4 @@ std::span<const StageSpec* const> all_stages() { return kAll; }
 
 namespace sluice {
 
-bool is_x07_stage_not_yet_supported(std::string_view id) {
-  // Every X07 stage id is implemented now; the list stays for ids X07 adds later.
-  (void)id;
-  return false;
-}
-
 }  // namespace sluice

@@ -100,8 +100,3 @@ std::span<const StageSpec* const> all_stages();
 
 }  // namespace sluice
 
-namespace sluice {
-// X07 stage ids that sluice does not implement yet: the front end says "not supported yet"
-// instead of "unknown stage" for them.
-bool is_x07_stage_not_yet_supported(std::string_view id);
-}  // namespace sluice
