@@ -8,7 +8,8 @@
 #    inserted deframe at index 0;
 #  - the three sinks deliver exactly the bytes (raw, u32 frames) a collecting server receives;
 #  - each run-time code from a real socket condition: refused port (61 read / 64 connect), a
-#    reset mid-frame (61), a stall (61 net_timeout, stop → OK, stop_if_clean → OK when clean,
+#    reset mid-frame (61), a server that accepts slowly (OK within io_timeout, 61 net_timeout past
+#    it), a stall (61 net_timeout, stop → OK, stop_if_clean → OK when clean,
 #    84 mid-frame), bad caps (60), flush and write budgets (65, 66), a peer that goes away (64),
 #    a take_v1 stop (on_eof, OK);
 #  - run-os-sandboxed denies connects (NetErrDocV1 code 1) unless --allow-host or a --net-policy
@@ -93,6 +94,8 @@ start stall stall frames.bin --hold 5
 start stallp stall partial.bin --hold 5
 start collect collect received.bin
 start gone reset empty.bin
+start slow1 slow data.bin --delay 1
+start slow5 slow data.bin --delay 5
 
 # ---- 1. read: run, build, differential against a file ----
 read_pipe r.json "$(port send)"
@@ -171,6 +174,13 @@ frames_pipe t_part.json "$(port stallp)" '["on_timeout", "stop_if_clean"]' "$CAP
 expect "$(run_json t_part.json --world run-os)" 84 stream:deframe_truncated_timeout ""
 read_pipe t_stop.json "$(port stallp)" '["on_timeout", "stop"], ["on_eof", "close"]' "" "$CAPS1S"
 timeout 20 "$sluice" run t_stop.json --world run-os --emit payload | cmp - partial.bin || fail "on_timeout stop: not the bytes sent"
+
+# a server that accepts slowly: the connect completes in the kernel's backlog and the first read
+# waits for the server; within io_timeout the bytes arrive whole, past it → 61 net_timeout
+read_pipe slow_ok.json "$(port slow1)" "" "" "$(caps 30000 15000 0 0)"
+timeout 30 "$sluice" run slow_ok.json --world run-os --emit payload | cmp - data.bin || fail "slow accept: not the bytes sent"
+read_pipe slow_to.json "$(port slow5)" "" "" "$(caps 30000 500 0 0)"
+expect "$(run_json slow_to.json --world run-os)" 61 stream:net_timeout $TIMEOUT
 
 # take_v1 stops the source after one read: the on_eof action, then OK without a flush
 read_pipe take.json "$(port send)" '["on_eof", "close"]' '["std.stream.xf.take_v1", ["std.stream.expr_v1", 1]]'

@@ -9,8 +9,11 @@ modes:
   collect OUT  append everything received to OUT until the client closes
   reset FILE   send the first half of FILE, then reset the connection (RST)
   stall FILE   send FILE's bytes, then keep the connection open without sending (for --hold s)
+  slow FILE    accept each connection only --delay s after it is pending in the backlog (the
+               kernel completes the client's connect meanwhile, so the client waits in its first
+               read), then send FILE's bytes and close
 """
-import argparse, os, socket, struct, sys, threading, time
+import argparse, os, select, socket, struct, sys, threading, time
 
 p = argparse.ArgumentParser()
 p.add_argument("mode")
@@ -19,6 +22,7 @@ p.add_argument("--portfile", required=True)
 p.add_argument("--max-conns", type=int, default=50)
 p.add_argument("--hold", type=float, default=5.0)
 p.add_argument("--port", type=int, default=0)
+p.add_argument("--delay", type=float, default=0.0)
 a = p.parse_args()
 
 srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -31,14 +35,14 @@ with open(tmp, "w") as f:
 os.rename(tmp, a.portfile)
 srv.settimeout(120)  # no client for two minutes: the test is gone
 
-data = open(a.arg, "rb").read() if a.mode in ("send", "reset", "stall") else b""
+data = open(a.arg, "rb").read() if a.mode in ("send", "reset", "stall", "slow") else b""
 lock = threading.Lock()  # collect: one connection's bytes at a time into OUT
 
 
 def serve(c):
     c.settimeout(30)
     try:
-        if a.mode == "send":
+        if a.mode in ("send", "slow"):
             c.sendall(data)
         elif a.mode == "collect":
             got = []
@@ -63,6 +67,10 @@ def serve(c):
 
 
 for _ in range(a.max_conns):
+    if a.mode == "slow":
+        if not select.select([srv], [], [], 120)[0]:
+            break
+        time.sleep(a.delay)
     try:
         c, _ = srv.accept()
     except socket.timeout:
