@@ -147,6 +147,7 @@ class FnLowering {
     // returns a view itself (its caller decides then).
     if (!x07::holds_view(fn_.result) && calls_view_fn(fn_.body)) line("rt::KeptScope kept_scope(cx);");
     line("std::int64_t fuel = cx.fuel;");
+    line("const auto* const cancel = cx.cancel;");
     for (std::size_t i = fn_.params.size(); i < fn_.nslots; ++i)
       line(cpp_type(slot_types_[i]) + " l" + std::to_string(i) + "{};");
     // A function returning a view may return a view of its own bytes: at each return, the local
@@ -189,6 +190,7 @@ class FnLowering {
   std::string pending_site_;   // the first node of those
   std::string last_site_ = "rt::Site{}";
   std::string own_bufs_;  // "&l2, &l5": the bytes locals of a function returning a view
+  std::map<std::uint32_t, std::string> cursors_;  // vec_u8 locals pushed through a cursor: its name
 
   // How a value leaves the function by `return`.
   std::string returned(const std::string& v, Ty t) const {
@@ -243,7 +245,7 @@ class FnLowering {
   }
   // Where a loop iteration starts or the function returns: fail if the steps charged so far
   // are more than the call's fuel, naming the last node charged.
-  void check_fuel() { line("rt::check_fuel(cx, fuel, " + last_site_ + ");"); }
+  void check_fuel() { line("rt::check_fuel(cx, cancel, fuel, " + last_site_ + ");"); }
   // The steps left live in a local (a register) and go back to the context around calls.
   void store_fuel() { line("cx.fuel = fuel;"); }
 
@@ -366,6 +368,7 @@ class FnLowering {
       case Op::kFor: return lower_for(n);
       case Op::kWhile: {
         flush();
+        const std::vector<std::uint32_t> cursors = open_cursors({&n.kids[0], &n.kids[1]});
         line("for (;;) {");
         ++indent_;
         const std::string c = lower(n.kids[0]);
@@ -376,6 +379,7 @@ class FnLowering {
         flush();
         --indent_;
         line("}");
+        close_cursors(cursors);
         return int_literal(0);
       }
       case Op::kReturn: {
@@ -547,8 +551,74 @@ class FnLowering {
       if (b.kids[i].ty == Ty::kNever) return kNever;
     }
     flush();
-    line(in_place_statement(b, a) + ";");
+    if (const auto c = cursors_.find(set.slot); c != cursors_.end() && static_cast<Builtin>(b.sub) == Builtin::kVecPush)
+      line("rt::cursor_push(" + site(b) + ", " + a[0] + ", " + c->second + ", " + a[1] + ");");
+    else
+      line(in_place_statement(b, a) + ";");
     return int_literal(0);
+  }
+
+  // ---- push cursors (rt::PushCursor) ----
+  // Whether `n` names frame slot `slot` (reads, binds or assigns it).
+  static bool names_slot(const Node& n, std::uint32_t slot) {
+    switch (n.op) {
+      case Op::kLocal:
+      case Op::kLocalView:
+      case Op::kLocalPeek:
+      case Op::kToView:
+      case Op::kLet:
+      case Op::kSet:
+      case Op::kSet0:
+      case Op::kFor:
+      case Op::kBrandCast: return n.slot == slot;
+      default: return false;
+    }
+  }
+  // Counts the in-place pushes `(set v (vec_u8.push v x))` to `slot` in `n`; -1 when `n` names
+  // the slot anywhere else (then a cursor would hide the pushes from that use).
+  int only_pushes(const Node& n, std::uint32_t slot) const {
+    if ((n.op == Op::kSet || n.op == Op::kSet0) && n.slot == slot) {
+      const Node& b = n.kids[0];
+      if (!updates_in_place(n) || static_cast<Builtin>(b.sub) != Builtin::kVecPush) return -1;
+      const int in_value = only_pushes(b.kids[1], slot);
+      return in_value == 0 ? 1 : -1;
+    }
+    if (names_slot(n, slot)) return -1;
+    int count = 0;
+    for (const Node& k : n.kids) {
+      const int m = only_pushes(k, slot);
+      if (m < 0) return -1;
+      count += m;
+    }
+    return count;
+  }
+  // Before a loop whose `parts` (its condition and body) only push to some vec_u8 locals: a cursor
+  // for each of them that no enclosing loop opened already. Not in a function returning a view
+  // (keep_view looks at the locals' sizes when such a function returns from inside the loop).
+  std::vector<std::uint32_t> open_cursors(std::initializer_list<const Node*> parts) {
+    std::vector<std::uint32_t> opened;
+    if (x07::holds_view(fn_.result)) return opened;
+    for (std::uint32_t slot = 0; slot < fn_.nslots; ++slot) {
+      if (slot_types_[slot] != Ty::kVec || cursors_.count(slot) != 0) continue;
+      int pushes = 0;
+      for (const Node* part : parts) {
+        const int m = only_pushes(*part, slot);
+        pushes = m < 0 || pushes < 0 ? -1 : pushes + m;
+      }
+      if (pushes <= 0) continue;
+      const std::string name = "pc" + std::to_string(temps_++);
+      line("rt::PushCursor " + name + " = rt::push_begin(" + local(slot) + ");");
+      cursors_[slot] = name;
+      opened.push_back(slot);
+    }
+    return opened;
+  }
+  // After the loop (a return or a trap from inside leaves the local dead, so only here).
+  void close_cursors(const std::vector<std::uint32_t>& opened) {
+    for (const std::uint32_t slot : opened) {
+      line("rt::push_end(" + local(slot) + ", " + cursors_[slot] + ");");
+      cursors_.erase(slot);
+    }
   }
 
   static std::string in_place_statement(const Node& n, const std::vector<std::string>& a) {
@@ -598,6 +668,7 @@ class FnLowering {
     if (n.kids[1].ty == Ty::kNever) return kNever;
     const std::string bound = temp(Ty::kI32, end);
     flush();
+    const std::vector<std::uint32_t> cursors = open_cursors({&n.kids[2]});
     line("while (rt::u(" + i + ") < rt::u(" + bound + ")) {");  // an unsigned bound
     ++indent_;
     check_fuel();
@@ -606,6 +677,7 @@ class FnLowering {
     line(i + " = rt::add(" + i + ", 1);");
     --indent_;
     line("}");
+    close_cursors(cursors);
     return int_literal(0);
   }
 

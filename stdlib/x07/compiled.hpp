@@ -3,6 +3,7 @@
 // stage's UserFnIo into a call and a trap into a status, as the interpreter's entry does.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <forward_list>
@@ -65,10 +66,13 @@ class KeptScope {
 // A translated function keeps the steps left in a local, `fuel`, stored back into the context
 // around calls and at returns.
 // A canceled par_map item (UserFnIo::cancel) stops here too, at its next loop iteration.
-inline void check_fuel(const Ctx& cx, std::int64_t fuel, Site s) {
+// `cancel` is cx.cancel, which a translated function copies into a local at its start: the
+// context is in memory, and a byte store (a push, a set_u8) may alias anything in memory, so
+// reading it from there would reload it at every iteration after such a store.
+inline void check_fuel(const Ctx& cx, const std::atomic<bool>* cancel, std::int64_t fuel, Site s) {
   if (fuel < 0) [[unlikely]]
     fuel_out(s, cx.fuel_total);
-  if (cx.cancel != nullptr && cx.cancel->load(std::memory_order_relaxed)) [[unlikely]]
+  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) [[unlikely]]
     canceled();
 }
 
@@ -78,6 +82,42 @@ inline void check_fuel(const Ctx& cx, std::int64_t fuel, Site s) {
   if (t.status == UserFnStatus::kTrap && fuel < 0) fuel_out(s, cx.fuel_total);
   throw std::move(t);
 }
+
+// A vec_u8 local that a loop only pushes to (nothing else in the loop reads or writes it; the
+// emitter checks that) is pushed to through a cursor: two raw pointers in registers instead of
+// std::vector's members in memory, which a byte store may alias, so push_back reloads and
+// stores them around every byte. While the cursor is open the vector's size runs ahead of what
+// was pushed (zeroed room, filled by later pushes); push_end gives it back its real size.
+// The capacity grows exactly as push_back would grow it (vec_u8.capacity can read it after the
+// loop), and a push past the value size limit traps as vec_push does.
+struct PushCursor {
+  std::uint8_t* p;    // where the next byte goes
+  std::uint8_t* end;  // the end of the room: p == end asks for more
+};
+inline PushCursor push_begin(Buf& b) {
+  std::uint8_t* const p = b.data() + b.size();
+  return {p, p};
+}
+// Here b.size() is the number of bytes pushed so far (p == end). The room grows with what was
+// pushed (at least 64 bytes), so zeroing it costs at most about one more pass over the bytes.
+[[gnu::noinline]] inline PushCursor push_refill(Site s, Buf& b) {
+  const std::size_t n = b.size();
+  check_len(s, n + 1);
+  if (n == b.capacity()) {  // full: grow as push_back does
+    b.push_back(0);
+    b.pop_back();
+  }
+  const std::size_t limit = b.capacity() < kMaxValueBytes ? b.capacity() : kMaxValueBytes;
+  const std::size_t room = std::min(limit - n, std::max<std::size_t>(n, 64));
+  b.resize(n + room);
+  return {b.data() + n, b.data() + n + room};
+}
+inline void cursor_push(Site s, Buf& b, PushCursor& c, std::int32_t v) {
+  if (c.p == c.end) [[unlikely]]
+    c = push_refill(s, b);
+  *c.p++ = static_cast<std::uint8_t>(v & 255);
+}
+inline void push_end(Buf& b, PushCursor c) { b.resize(static_cast<std::size_t>(c.p - b.data())); }
 
 class DepthScope {
  public:

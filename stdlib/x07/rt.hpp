@@ -111,10 +111,9 @@ inline std::int32_t sel(bool c, std::int32_t x, std::int32_t y) {
   const std::uint32_t m = 0u - static_cast<std::uint32_t>(c);
   return static_cast<std::int32_t>((static_cast<std::uint32_t>(x) & m) | (static_cast<std::uint32_t>(y) & ~m));
 }
-inline std::int64_t sel_steps(bool c, std::int64_t x, std::int64_t y) {
-  const std::uint64_t m = 0u - static_cast<std::uint64_t>(c);
-  return static_cast<std::int64_t>((static_cast<std::uint64_t>(x) & m) | (static_cast<std::uint64_t>(y) & ~m));
-}
+// The steps of such a conditional: y + (x - y) * c, which with constant step counts (the usual
+// case) folds into one multiply-add the compiler merges with the others of the expression.
+inline std::int64_t sel_steps(bool c, std::int64_t x, std::int64_t y) { return y + (x - y) * static_cast<std::int64_t>(c); }
 inline std::int32_t add(std::int32_t a, std::int32_t b) { return s32(u(a) + u(b)); }
 inline std::int32_t sub(std::int32_t a, std::int32_t b) { return s32(u(a) - u(b)); }
 inline std::int32_t mul(std::int32_t a, std::int32_t b) { return s32(u(a) * u(b)); }

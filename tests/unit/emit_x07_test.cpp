@@ -60,7 +60,7 @@ TEST_CASE("emit_x07: x07 functions become C++ functions with fuel, depth and the
   CHECK(cpp.find("#include \"stdlib/x07/compiled.hpp\"") != std::string::npos);
   CHECK(cpp.find("// main.f\nstatic rt::Buf x07_f0(rt::Ctx& cx, sluice::ByteView l0)") != std::string::npos);
   CHECK(cpp.find("rt::DepthScope depth_scope(cx);") != std::string::npos);
-  CHECK(cpp.find("rt::check_fuel(cx, fuel, ") != std::string::npos);
+  CHECK(cpp.find("rt::check_fuel(cx, cancel, fuel, ") != std::string::npos);
   CHECK(cpp.find("constexpr std::uint64_t kFuel = 50000000u;") != std::string::npos);
   CHECK(cpp.find("p.chain[1].fn = sluice::UserFn{nullptr, &entry1};") != std::string::npos);
   CHECK(cpp.find("virtual") == std::string::npos);
@@ -213,4 +213,26 @@ TEST_CASE("emit_x07: selects for pure conditionals charge the interpreter's step
             std::string::npos);
     }
   }
+}
+
+TEST_CASE("emit_x07: a loop that only pushes to a vector pushes through a cursor, one that also reads it does not") {
+  const std::string cpp = emit(compile(entry(R"(["begin",
+      ["let", "a", ["vec_u8.with_capacity", 0]],
+      ["for", "k", 0, 2, ["for", "i", 0, ["view.len", "x"], ["set", "a", ["vec_u8.push", "a", ["view.get_u8", "x", "i"]]]]],
+      ["let", "b", ["vec_u8.with_capacity", 0]],
+      ["for", "j", 0, ["view.len", "x"], ["begin", ["let", "n", ["vec_u8.len", ["vec_u8.as_view", "b"]]],
+                                                   ["set", "b", ["vec_u8.push", "b", "n"]]]],
+      ["set", "a", ["vec_u8.extend_bytes", "a", ["vec_u8.as_view", "b"]]],
+      ["vec_u8.into_bytes", "a"]])")));
+  const auto count = [&](const std::string& s) {
+    std::size_t n = 0;
+    for (std::size_t at = cpp.find(s); at != std::string::npos; at = cpp.find(s, at + 1)) ++n;
+    return n;
+  };
+  // One cursor for `a`, opened by the outer loop (the inner one pushes through it), closed after it.
+  CHECK(count("rt::push_begin(") == 1);
+  CHECK(count("rt::cursor_push(") == 1);
+  CHECK(count("rt::push_end(") == 1);
+  // `b` is read in its loop: pushed to as before.
+  CHECK(count("rt::vec_push(") == 1);
 }
