@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include "compiler/json_source.hpp"
@@ -659,6 +660,61 @@ class FnLowering {
     return r.empty() ? kNever : r;
   }
 
+  // ---- byte-map loops (rt::ByteMap) ----
+  struct ByteMapLoop {
+    std::uint32_t view_slot;  // v in (view.get_u8 v i)
+    std::uint32_t byte_slot;  // c
+    std::uint32_t out_slot;   // the vector pushed to
+    const Node* value;        // F(c)
+    int fixed_steps;          // the body's nodes outside F: each evaluated once per iteration
+  };
+  static int count_nodes(const Node& n) {
+    int k = 1;
+    for (const Node& c : n.kids) k += count_nodes(c);
+    return k;
+  }
+  static bool only_reads(const Node& n, std::uint32_t slot) {
+    if (n.op == Op::kLocal) return n.slot == slot;
+    for (const Node& k : n.kids)
+      if (!only_reads(k, slot)) return false;
+    return true;
+  }
+  // (for i a b (begin (let c (view.get_u8 v i)) (set out (vec_u8.push out F)) 0...)) with F pure
+  // (pure_nodes) over c and constants, v a view local, out a vec_u8 local without an open cursor.
+  std::optional<ByteMapLoop> byte_map_loop(const Node& loop) const {
+    const Node& body = loop.kids[2];
+    if (body.op != Op::kBegin || body.kids.size() < 2) return std::nullopt;
+    const Node& let = body.kids[0];
+    const Node& set = body.kids[1];
+    for (std::size_t k = 2; k < body.kids.size(); ++k)
+      if (body.kids[k].op != Op::kConst) return std::nullopt;
+    if (let.op != Op::kLet || let.kids.size() != 1 || let.kids[0].ty != Ty::kI32) return std::nullopt;
+    const Node& get = let.kids[0];
+    if (get.op != Op::kBuiltin || static_cast<Builtin>(get.sub) != Builtin::kGetU8 || get.kids.size() != 2 ||
+        get.kids[0].op != Op::kLocal || get.kids[0].ty != Ty::kView || get.kids[1].op != Op::kLocal ||
+        get.kids[1].slot != loop.slot)
+      return std::nullopt;
+    if ((set.op != Op::kSet && set.op != Op::kSet0) || !updates_in_place(set)) return std::nullopt;
+    const Node& push = set.kids[0];
+    if (static_cast<Builtin>(push.sub) != Builtin::kVecPush || push.kids.size() != 2) return std::nullopt;
+    const Node& value = push.kids[1];
+    if (pure_nodes(value, kPureMaxNodes) <= 0 || !only_reads(value, let.slot)) return std::nullopt;
+    if (slot_types_[set.slot] != Ty::kVec || cursors_.count(set.slot) != 0) return std::nullopt;
+    return ByteMapLoop{get.kids[0].slot, let.slot, set.slot, &value, count_nodes(body) - count_nodes(value)};
+  }
+  // Before the loop: the table, made once (a function-local static), and the loop run through
+  // it when it can be; the loop below then has nothing left to do.
+  void lower_byte_map(const ByteMapLoop& m, const std::string& i, const std::string& bound) {
+    const Pure p = pure(*m.value);
+    const std::string table = "kByteMap" + std::to_string(temps_++);
+    line("static const rt::ByteMap " + table + "([](std::int32_t c) {");
+    line("  const std::int32_t " + local(m.byte_slot) + " = c;");
+    line("  return rt::ByteMapEntry{" + p.value + ", " + std::to_string(m.fixed_steps) + " + " + p.steps + "};");
+    line("});");
+    line(table + ".run(cancel, " + local(m.view_slot) + ", " + i + ", " + bound + ", " + local(m.byte_slot) + ", " +
+         local(m.out_slot) + ", fuel);");
+  }
+
   std::string lower_for(const Node& n) {
     const std::string i = local(n.slot);
     const std::string start = lower(n.kids[0]);
@@ -668,6 +724,7 @@ class FnLowering {
     if (n.kids[1].ty == Ty::kNever) return kNever;
     const std::string bound = temp(Ty::kI32, end);
     flush();
+    if (const std::optional<ByteMapLoop> m = byte_map_loop(n)) lower_byte_map(*m, i, bound);
     const std::vector<std::uint32_t> cursors = open_cursors({&n.kids[2]});
     line("while (rt::u(" + i + ") < rt::u(" + bound + ")) {");  // an unsigned bound
     ++indent_;

@@ -540,6 +540,7 @@ X07_CASES = {
     "stdbytes": map_stage("diff.m_stdbytes"),
     "stdvec": map_stage("diff.m_stdvec"),
     "cursor": map_stage("diff.m_cursor"),
+    "bytemap": map_stage("diff.m_bytemap"),
     "filter": ["std.stream.xf.filter_v1", ["std.stream.fn_v1", "diff.f_odd"]],
     "validator": ["std.stream.xf.require_brand_v1", ["brand", "diff.no_x_v1"], ["validator", "diff.v_no_x"]],
     "in_place": ["std.stream.xf.map_in_place_buf_v1", ["std.stream.fn_v1", "diff.mip_twice"], ["scratch_cap_bytes", 30]],

@@ -235,6 +235,9 @@ TEST_CASE("differential: x07 functions (every builtin, operator, form and signat
       // Loops that only push to a vector (the compiled code's push cursor), nested, while, one
       // that also reads it, one that returns from inside; the capacities after them.
       {"cursor", map_stage("diff.m_cursor")},
+      // Byte-map loops (the compiled code's table, rt::ByteMap): from 0 and from 1, steps that
+      // depend on the byte and steps that do not, the capacities they leave.
+      {"bytemap", map_stage("diff.m_bytemap")},
       {"filter", "[\"std.stream.xf.filter_v1\", [\"std.stream.fn_v1\", \"diff.f_odd\"]]"},
       {"validator", "[\"std.stream.xf.require_brand_v1\", [\"brand\", \"diff.no_x_v1\"], [\"validator\", \"diff.v_no_x\"]]"},
       {"in_place", "[\"std.stream.xf.map_in_place_buf_v1\", [\"std.stream.fn_v1\", \"diff.mip_twice\"], [\"scratch_cap_bytes\", 30]]"},

@@ -236,3 +236,73 @@ TEST_CASE("emit_x07: a loop that only pushes to a vector pushes through a cursor
   // `b` is read in its loop: pushed to as before.
   CHECK(count("rt::vec_push(") == 1);
 }
+
+// A byte-map loop runs as a table lookup (rt::ByteMap) when its fuel suffices; the steps it
+// charges must be the interpreter's to the step. A loop after it spends what is left, so the
+// least fuel the calls need is exact only if the table charged exactly: at that fuel the
+// executable succeeds, at one less it runs out, as the interpreter does (and in both cases the
+// table path runs, since the second loop needs far more than the first).
+TEST_CASE("emit_x07: a byte-map loop run as a table charges the interpreter's steps exactly") {
+  const std::string text = R"({"schema_version": "x07.x07ast@0.8.0", "kind": "entry", "module_id": "main", "imports": [], "decls": [
+      {"kind": "defn", "name": "main.f", "params": [{"name": "x", "ty": "bytes_view"}], "result": "bytes", "body": ["begin",
+        ["let", "out", ["vec_u8.with_capacity", 0]],
+        ["for", "i", 0, ["view.len", "x"], ["begin",
+          ["let", "c", ["view.get_u8", "x", "i"]],
+          ["set", "out", ["vec_u8.push", "out", ["if", ["&&", [">=u", "c", 97], ["<=u", "c", 122]], ["-", "c", 32], ["^", "c", 1]]]],
+          0]],
+        ["let", "acc", 0],
+        ["for", "j", 0, 400, ["set", "acc", ["+", "acc", "j"]]],
+        ["let", "w", ["vec_u8.with_capacity", 0]],
+        ["set", "w", ["vec_u8.extend_bytes", "w", ["vec_u8.as_view", "out"]]],
+        ["set", "w", ["vec_u8.push", "w", ["&", "acc", 127]]],
+        ["set", "w", ["vec_u8.push", "w", ["vec_u8.cap", "out"]]],
+        ["vec_u8.into_bytes", "w"]]}],
+      "solve": ["std.stream.pipe_v1",
+        ["std.stream.cfg_v1", ["chunk_max_bytes", 64], ["bufread_cap_bytes", 64], ["max_in_bytes", 64], ["max_out_bytes", 640], ["max_items", 10]],
+        ["std.stream.src.bytes_v1", ["std.stream.expr_v1", ["bytes.lit", "aZ9 ~q,xY.Z!b\nzz A0 mixed Case line\n"]]],
+        ["std.stream.chain_v1", ["std.stream.xf.split_lines_v1", ["std.stream.expr_v1", 10], ["std.stream.expr_v1", 64]],
+                                ["std.stream.xf.map_bytes_v1", ["std.stream.fn_v1", "main.f"]]],
+        ["std.stream.sink.collect_bytes_v1"]]})";
+  const auto plan_with = [&](std::uint64_t fuel) {
+    CompileOptions opts;
+    opts.fuel = fuel;
+    opts.world = World::kSolvePure;
+    const CompileResult c = compile_pipe_text(text, "<test>", opts);
+    REQUIRE(c.ok());
+    return *c.plan;
+  };
+  CHECK(emit(plan_with(1000)).find("rt::ByteMap kByteMap") != std::string::npos);
+  std::uint64_t lo = 1;
+  std::uint64_t hi = 100000;
+  REQUIRE(run_plan(plan_with(hi), RunOptions{}).status == RunStatus::kOk);
+  while (lo < hi) {
+    const std::uint64_t mid = (lo + hi) / 2;
+    if (run_plan(plan_with(mid), RunOptions{}).status == RunStatus::kOk)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  const std::uint64_t need = lo;
+  CHECK(need > 1600);
+  const RunOutcome enough = run_plan(plan_with(need), RunOptions{});
+  REQUIRE(enough.status == RunStatus::kOk);
+  test::TempDir dir;
+  for (const std::uint64_t fuel : {need, need - 1}) {
+    CAPTURE(fuel);
+    BuildOptions b;
+    b.output = dir.file("bytemap" + std::to_string(fuel));
+    b.cache_dir = std::string(SLUICE_TEST_BUILD_DIR) + "/build-cache";
+    const BuildResult built = build_executable(plan_with(fuel), b);
+    INFO(built.message);
+    REQUIRE(built.ok);
+    const test::ProcessResult r = test::run_process({b.output, "--emit", "doc"});
+    if (fuel == need) {
+      CHECK(r.exit_status == 0);
+      CHECK(r.out == std::string(enough.doc.begin(), enough.doc.end()));
+    } else {
+      CHECK(r.exit_status == 4);
+      CHECK(r.err.find("trap:user_fn_fuel_exhausted: main.f: out of fuel after " + std::to_string(fuel) + " steps") !=
+            std::string::npos);
+    }
+  }
+}
