@@ -52,6 +52,21 @@ std::string pinned_form(std::string cpp) {
   return cpp;
 }
 
+// The least fuel with which the interpreter runs the pipe `plan_with(fuel)` gives, at most `hi`.
+template <class PlanWith>
+std::uint64_t least_fuel(const PlanWith& plan_with, std::uint64_t hi) {
+  std::uint64_t lo = 1;
+  REQUIRE(run_plan(plan_with(hi), RunOptions{}).status == RunStatus::kOk);
+  while (lo < hi) {
+    const std::uint64_t mid = (lo + hi) / 2;
+    if (run_plan(plan_with(mid), RunOptions{}).status == RunStatus::kOk)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
 }  // namespace
 
 TEST_CASE("emit_x07: x07 functions become C++ functions with fuel, depth and the shared builtins") {
@@ -179,17 +194,7 @@ TEST_CASE("emit_x07: selects for pure conditionals charge the interpreter's step
   };
   CHECK(emit(plan_with(1000)).find("rt::sel(") != std::string::npos);
   // The least fuel the interpreter needs for every call (each line is one call with full fuel).
-  std::uint64_t lo = 1;
-  std::uint64_t hi = 4096;
-  REQUIRE(run_plan(plan_with(hi), RunOptions{}).status == RunStatus::kOk);
-  while (lo < hi) {
-    const std::uint64_t mid = (lo + hi) / 2;
-    if (run_plan(plan_with(mid), RunOptions{}).status == RunStatus::kOk)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  const std::uint64_t need = lo;
+  const std::uint64_t need = least_fuel(plan_with, 4096);
   CHECK(need > 50);
   const RunOutcome enough = run_plan(plan_with(need), RunOptions{});
   REQUIRE(enough.status == RunStatus::kOk);
@@ -272,17 +277,7 @@ TEST_CASE("emit_x07: a byte-map loop run as a table charges the interpreter's st
     return *c.plan;
   };
   CHECK(emit(plan_with(1000)).find("rt::ByteMap kByteMap") != std::string::npos);
-  std::uint64_t lo = 1;
-  std::uint64_t hi = 100000;
-  REQUIRE(run_plan(plan_with(hi), RunOptions{}).status == RunStatus::kOk);
-  while (lo < hi) {
-    const std::uint64_t mid = (lo + hi) / 2;
-    if (run_plan(plan_with(mid), RunOptions{}).status == RunStatus::kOk)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  const std::uint64_t need = lo;
+  const std::uint64_t need = least_fuel(plan_with, 100000);
   CHECK(need > 1600);
   const RunOutcome enough = run_plan(plan_with(need), RunOptions{});
   REQUIRE(enough.status == RunStatus::kOk);
