@@ -1,12 +1,19 @@
 #include "runtime/os/postgres_driver.hpp"
 
-#include <libpq-fe.h>
+#include "runtime/os/libpq_api.hpp"
 
 #include <atomic>
 #include <cstring>
 
 namespace sluice::os {
 namespace {
+
+// Loaded by PgConn::open before the first connection exists; every other call here is made
+// with a connection, so it is loaded then.
+const LibPq& pq() {
+  std::string unused;
+  return *load_libpq(unused);
+}
 
 PGconn* pc(void* p) { return static_cast<PGconn*>(p); }
 PGresult* pr(void* p) { return static_cast<PGresult*>(p); }
@@ -22,8 +29,8 @@ std::string trimmed(const char* m) {
 }
 
 PgFailure classify(PGconn* c, PGresult* r) {
-  if (PQstatus(c) == CONNECTION_BAD) return PgFailure::kLost;
-  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  if (pq().PQstatus(c) == CONNECTION_BAD) return PgFailure::kLost;
+  const char* state = r ? pq().PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   if (state && std::strcmp(state, "57014") == 0) return PgFailure::kTimeout;  // query_canceled
   if (state && (std::strncmp(state, "57P", 3) == 0 || std::strncmp(state, "08", 2) == 0)) return PgFailure::kLost;
   return PgFailure::kQuery;
@@ -36,15 +43,16 @@ std::unique_ptr<PgConn> PgConn::open(const std::string& uri, std::uint32_t conne
   const std::string timeout = std::to_string(connect_timeout_ms ? (connect_timeout_ms + 999) / 1000 : 10);
   const char* keys[] = {"dbname", "connect_timeout", nullptr};
   const char* values[] = {uri.c_str(), timeout.c_str(), nullptr};
-  PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-  if (c == nullptr || PQstatus(c) != CONNECTION_OK) {
-    error = c ? trimmed(PQerrorMessage(c)) : "out of memory";
-    PQfinish(c);
+  if (load_libpq(error) == nullptr) return nullptr;
+  PGconn* c = pq().PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (c == nullptr || pq().PQstatus(c) != CONNECTION_OK) {
+    error = c ? trimmed(pq().PQerrorMessage(c)) : "out of memory";
+    pq().PQfinish(c);
     return nullptr;
   }
   // Server notices (e.g. "terminating connection") would go to stderr mid-run; the failure they
   // announce reaches the caller as an error result anyway.
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  pq().PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
   std::unique_ptr<PgConn> p(new PgConn());
   p->conn_ = c;
   return p;
@@ -53,20 +61,20 @@ std::unique_ptr<PgConn> PgConn::open(const std::string& uri, std::uint32_t conne
 PgConn::~PgConn() {
   clear_result();
   // A query still streaming is abandoned: drain nothing, just close (the server cancels it).
-  if (conn_) PQfinish(pc(conn_));
+  if (conn_) pq().PQfinish(pc(conn_));
 }
 
 void PgConn::clear_result() {
-  if (result_) PQclear(pr(result_));
+  if (result_) pq().PQclear(pr(result_));
   result_ = nullptr;
 }
 
 bool PgConn::set_statement_timeout_ms(std::uint32_t ms, std::string& error) {
   const std::string sql = "SET statement_timeout = " + std::to_string(ms);
-  PGresult* r = PQexec(pc(conn_), sql.c_str());
-  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-  if (!ok) error = trimmed(PQerrorMessage(pc(conn_)));
-  PQclear(r);
+  PGresult* r = pq().PQexec(pc(conn_), sql.c_str());
+  const bool ok = pq().PQresultStatus(r) == PGRES_COMMAND_OK;
+  if (!ok) error = trimmed(pq().PQerrorMessage(pc(conn_)));
+  pq().PQclear(r);
   return ok;
 }
 
@@ -81,11 +89,11 @@ bool PgConn::start(std::string_view sql, const std::vector<std::string>& params,
     values[i] = is_null[i] ? nullptr : params[i].c_str();
     lengths[i] = static_cast<int>(params[i].size());
   }
-  if (!PQsendQueryParams(pc(conn_), text.c_str(), static_cast<int>(params.size()), nullptr, values.data(), lengths.data(),
+  if (!pq().PQsendQueryParams(pc(conn_), text.c_str(), static_cast<int>(params.size()), nullptr, values.data(), lengths.data(),
                          nullptr, 0) ||
-      !PQsetSingleRowMode(pc(conn_))) {
-    error = trimmed(PQerrorMessage(pc(conn_)));
-    failure = PQstatus(pc(conn_)) == CONNECTION_BAD ? PgFailure::kLost : PgFailure::kQuery;
+      !pq().PQsetSingleRowMode(pc(conn_))) {
+    error = trimmed(pq().PQerrorMessage(pc(conn_)));
+    failure = pq().PQstatus(pc(conn_)) == CONNECTION_BAD ? PgFailure::kLost : PgFailure::kQuery;
     return false;
   }
   return true;
@@ -93,43 +101,43 @@ bool PgConn::start(std::string_view sql, const std::vector<std::string>& params,
 
 PgConn::Step PgConn::next(std::string& error, PgFailure& failure) {
   clear_result();
-  PGresult* r = PQgetResult(pc(conn_));
+  PGresult* r = pq().PQgetResult(pc(conn_));
   if (r == nullptr) return Step::kDone;
-  const ExecStatusType st = PQresultStatus(r);
+  const ExecStatusType st = pq().PQresultStatus(r);
   if (st == PGRES_SINGLE_TUPLE) {
     result_ = r;
     return Step::kRow;
   }
   if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
     // The end of the rows (or a command): drain to the final null so the connection is ready again.
-    const char* n = PQcmdTuples(r);
+    const char* n = pq().PQcmdTuples(r);
     rows_affected_ = n && *n ? std::strtoll(n, nullptr, 10) : 0;
     result_ = r;  // kept for the column shape of an empty result
-    while (PGresult* more = PQgetResult(pc(conn_))) PQclear(more);
+    while (PGresult* more = pq().PQgetResult(pc(conn_))) pq().PQclear(more);
     return Step::kDone;
   }
-  error = trimmed(PQresultErrorMessage(r));
-  if (error.empty()) error = trimmed(PQerrorMessage(pc(conn_)));
+  error = trimmed(pq().PQresultErrorMessage(r));
+  if (error.empty()) error = trimmed(pq().PQerrorMessage(pc(conn_)));
   failure = classify(pc(conn_), r);
-  PQclear(r);
-  while (PGresult* more = PQgetResult(pc(conn_))) PQclear(more);
+  pq().PQclear(r);
+  while (PGresult* more = pq().PQgetResult(pc(conn_))) pq().PQclear(more);
   return Step::kError;
 }
 
 namespace {
 // A synchronous result: ok for COMMAND_OK/TUPLES_OK (rows_affected from the command tag).
 bool finish_sync(PGconn* c, PGresult* r, std::int64_t& rows_affected, std::string& error, PgFailure& failure) {
-  const ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  const ExecStatusType st = r ? pq().PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-    const char* n = PQcmdTuples(r);
+    const char* n = pq().PQcmdTuples(r);
     rows_affected = n && *n ? std::strtoll(n, nullptr, 10) : 0;
-    PQclear(r);
+    pq().PQclear(r);
     return true;
   }
-  error = r ? trimmed(PQresultErrorMessage(r)) : std::string();
-  if (error.empty()) error = trimmed(PQerrorMessage(c));
+  error = r ? trimmed(pq().PQresultErrorMessage(r)) : std::string();
+  if (error.empty()) error = trimmed(pq().PQerrorMessage(c));
   failure = r ? classify(c, r) : PgFailure::kLost;
-  PQclear(r);
+  pq().PQclear(r);
   return false;
 }
 }  // namespace
@@ -141,7 +149,7 @@ bool PgConn::prepare(std::string_view sql, std::string& error, PgFailure& failur
   prepared_ = "sluice_exec_" + std::to_string(counter.fetch_add(1));
   const std::string text(sql);
   std::int64_t ignored = 0;
-  return finish_sync(pc(conn_), PQprepare(pc(conn_), prepared_.c_str(), text.c_str(), 0, nullptr), ignored, error, failure);
+  return finish_sync(pc(conn_), pq().PQprepare(pc(conn_), prepared_.c_str(), text.c_str(), 0, nullptr), ignored, error, failure);
 }
 
 bool PgConn::exec_prepared(const std::vector<std::string>& params, const std::vector<bool>& is_null, std::string& error,
@@ -156,7 +164,7 @@ bool PgConn::exec_prepared(const std::vector<std::string>& params, const std::ve
     values[i] = is_null[i] ? nullptr : params[i].c_str();
     lengths[i] = static_cast<int>(params[i].size());
   }
-  PGresult* r = PQexecPrepared(pc(conn_), prepared_.c_str(), static_cast<int>(params.size()), values.data(),
+  PGresult* r = pq().PQexecPrepared(pc(conn_), prepared_.c_str(), static_cast<int>(params.size()), values.data(),
                                lengths.data(), nullptr, 0);
   return finish_sync(pc(conn_), r, rows_affected_, error, failure);
 }
@@ -164,13 +172,13 @@ bool PgConn::exec_prepared(const std::vector<std::string>& params, const std::ve
 bool PgConn::exec_simple(const char* sql, std::string& error, PgFailure& failure) {
   clear_result();
   std::int64_t ignored = 0;
-  return finish_sync(pc(conn_), PQexec(pc(conn_), sql), ignored, error, failure);
+  return finish_sync(pc(conn_), pq().PQexec(pc(conn_), sql), ignored, error, failure);
 }
 
-int PgConn::column_count() const { return result_ ? PQnfields(pr(result_)) : 0; }
-std::string_view PgConn::column_name(int i) const { return PQfname(pr(result_), i); }
+int PgConn::column_count() const { return result_ ? pq().PQnfields(pr(result_)) : 0; }
+std::string_view PgConn::column_name(int i) const { return pq().PQfname(pr(result_), i); }
 PgKind PgConn::column_kind(int i) const {
-  switch (PQftype(pr(result_), i)) {
+  switch (pq().PQftype(pr(result_), i)) {
     case kBool: return PgKind::kBool;
     case kInt2:
     case kInt4:
@@ -183,9 +191,9 @@ PgKind PgConn::column_kind(int i) const {
     default: return PgKind::kText;
   }
 }
-bool PgConn::is_null(int i) const { return PQgetisnull(pr(result_), 0, i) != 0; }
+bool PgConn::is_null(int i) const { return pq().PQgetisnull(pr(result_), 0, i) != 0; }
 std::string_view PgConn::text(int i) const {
-  return {PQgetvalue(pr(result_), 0, i), static_cast<std::size_t>(PQgetlength(pr(result_), 0, i))};
+  return {pq().PQgetvalue(pr(result_), 0, i), static_cast<std::size_t>(pq().PQgetlength(pr(result_), 0, i))};
 }
 
 }  // namespace sluice::os

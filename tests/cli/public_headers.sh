@@ -50,7 +50,7 @@ done
 # 3. A host with only -I PREFIX/include, linked against the installed libraries.
 libs=("$prefix"/lib*/libsluice_compiler.a "$prefix"/lib*/libsluice_plugins.a "$prefix"/lib*/libsluice_stdlib.a "$prefix"/lib*/libsluice_runtime.a)
 "$cxx" -std=c++20 -Wall -Wextra -Werror -O1 -I "$prefix/include" "$src/tests/hosts/public_api_host.cpp" \
-  -o "$tmp/host" "${libs[@]}" -lxxhash -lsqlite3 -lpq -ldl
+  -o "$tmp/host" "${libs[@]}" -lxxhash -lsqlite3 -ldl
 out=$("$tmp/host")
 echo "$out"
 grep -qx 'world: solve-pure' <<<"$out"
