@@ -10,6 +10,7 @@
 
 #include "stdlib/x07/msgpack_codes.hpp"
 #include "plugins/msgpack/msgpack_plugins.hpp"
+#include "plugins/msgpack/msgpack_scanner.hpp"
 #include "runtime/plugin_host.hpp"
 #include "tests/support/msgpack_gen.hpp"
 
@@ -233,5 +234,67 @@ TEST_CASE("msgpack split: whole values in one chunk give the same items and code
     const SplitRun b = run_split(all, [](int) { return 1; }, cfg12(1 << 20, 3, 0));
     CHECK(a.ec == b.ec);
     if (a.ec == 0) CHECK(a.items == b.items);
+  }
+}
+
+// Scanner::whole_values (the fast multi-value loop) against Scanner::feed one byte at a time (the
+// exact state machine) on random streams, cut at every length of a prefix and under tight limits:
+// every value whole_values returns has the length the exact path finds, and it stops only where
+// the exact path would not end a value cleanly under the same limits.
+TEST_CASE("msgpack split: Scanner whole_values agrees with byte-at-a-time feed on random cut streams") {
+  using msgpack::Scanner;
+  using msgpack::ScanLimits;
+  std::mt19937 rng(21);
+  for (std::uint32_t seed = 300; seed < 420; ++seed) {
+    CAPTURE(seed);
+    Bytes all = concat(random_values(seed, 12));
+    if (seed % 3 == 0) all[rng() % all.size()] = static_cast<std::uint8_t>(rng());
+    const auto draw = [&](std::uint32_t m) { return 1u + static_cast<std::uint32_t>(rng() % m); };
+    const ScanLimits lim{seed % 4 == 0 ? draw(64) : 16u << 20, seed % 5 == 0 ? draw(3) : 64u};
+    // The exact path's value ends over the whole stream, until it errs.
+    std::vector<std::uint32_t> ends;  // absolute end offsets
+    {
+      Scanner s(lim);
+      for (std::uint32_t i = 0; i < all.size(); ++i) {
+        const auto r = s.feed(all.data() + i, 1);
+        if (r.status == Scanner::Status::kError) break;
+        if (r.status == Scanner::Status::kValueEnd) ends.push_back(i + 1);
+      }
+    }
+    for (int t = 0; t < 20; ++t) {
+      const auto n = static_cast<std::uint32_t>(t == 0 ? all.size() : rng() % (all.size() + 1));
+      CAPTURE(n);
+      // A copy of exactly n bytes: a read past the cut would be a heap overflow under ASan.
+      const Bytes cut(all.begin(), all.begin() + n);
+      Scanner s(lim);
+      std::uint32_t lens[64];
+      const std::uint32_t max = draw(64);
+      const std::uint32_t k = s.whole_values(cut.data(), n, lens, max);
+      std::uint32_t pos = 0;
+      for (std::uint32_t j = 0; j < k; ++j) {
+        pos += lens[j];
+        REQUIRE(j < ends.size());
+        CHECK(pos == ends[j]);
+      }
+      CHECK(pos <= n);
+      // Stopped early: not at max, so the next value is one whole_values leaves to feed().
+      if (k < max && k < ends.size() && ends[k] <= n) {
+        // The exact path ends that value inside the cut: only a value the fast path declines
+        // (a limit) may be left; with no tight limit it must have been taken.
+        CHECK((lim.max_value_bytes != (16u << 20) || lim.max_depth != 64u));
+      }
+      // feed() continues from where whole_values stopped with the exact path's results.
+      Scanner f(lim);
+      std::uint32_t at = pos;
+      std::uint32_t j = k;
+      while (at < n) {
+        const auto r = f.feed(cut.data() + at, n - at);
+        if (r.status != Scanner::Status::kValueEnd) break;
+        at += r.used;
+        REQUIRE(j < ends.size());
+        CHECK(at == ends[j]);
+        ++j;
+      }
+    }
   }
 }
