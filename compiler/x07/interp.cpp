@@ -5,6 +5,8 @@
 #include <atomic>
 #include <forward_list>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <memory>
 #include <new>
 
@@ -689,6 +691,411 @@ Value call_fn(const FnIr& fn, Frame& frame, EvalState& st) {
   return v;
 }
 
+// ---- the compiled form (SLUICE_X07_VIEW_GUARD builds keep the tree walk) ----
+// A checked function is compiled once (on its handle's first call) into a tree of CNodes, one
+// per node it covers, each with a function pointer chosen for the node's op and operand kinds:
+// i32 nodes return int32 directly, a node whose subtree holds no return/try skips the
+// `returning` checks, and the byte loop's forms are fused (a binary op on locals and constants,
+// get_u8 of a view local, view.len of a local, `(set v (vec_u8.push v x))` in place). Every other
+// node compiles to a call of eval/eval_int on its subtree, so every program still runs.
+//
+// Fuel: a fused node stands for k nodes and charges the k steps at once only when none of the k
+// single steps could run out or poll the cancel flag ((fuel & kCancelPollMask) > k): then each
+// step would have done nothing but decrement. Otherwise it runs its subtree through eval_int,
+// which charges step by step: the same steps, traps (sites and messages) and cancel polls.
+struct CNode;
+using CFn = std::int32_t (*)(const CNode&, Frame&, EvalState&);
+using CValFn = Value (*)(const CNode&, Frame&, EvalState&);
+
+struct CNode {
+  CFn run = nullptr;      // as eval_int would: an i32 operand or a statement
+  CValFn runv = nullptr;  // as eval would (value-typed nodes of the body's spine)
+  const Node* n = nullptr;
+  std::int32_t imm0 = 0, imm1 = 0;
+  std::uint32_t s0 = 0, s1 = 0;
+  std::vector<const CNode*> kids;
+};
+
+}  // namespace
+
+struct CompiledFn {
+  std::deque<CNode> nodes;
+  const CNode* body = nullptr;
+};
+
+namespace {
+
+inline bool take(EvalState& st, std::uint64_t k) {
+  if ((st.fuel & rt::kCancelPollMask) > k) [[likely]] {
+    st.fuel -= k;
+    return true;
+  }
+  return false;
+}
+// One step, exactly charge_step.
+inline void step(const CNode& c, EvalState& st) {
+  if (!take(st, 1)) [[unlikely]]
+    charge_step(*c.n, st);
+}
+
+bool can_return(const Node& n) {
+  if (n.op == Op::kReturn || n.op == Op::kTry || n.op == Op::kTryDoc) return true;
+  for (const Node& k : n.kids)
+    if (can_return(k)) return true;
+  return false;
+}
+bool uses_slot(const Node& n, std::uint32_t slot) {
+  const bool slot_op = n.op == Op::kLocal || n.op == Op::kLocalView || n.op == Op::kLocalPeek || n.op == Op::kToView ||
+                       n.op == Op::kLet || n.op == Op::kSet || n.op == Op::kSet0 || n.op == Op::kFor ||
+                       n.op == Op::kBrandCast;
+  if (slot_op && n.slot == slot) return true;
+  for (const Node& k : n.kids)
+    if (uses_slot(k, slot)) return true;
+  return false;
+}
+bool is_i32_leaf(const Node& n) { return n.ty == Ty::kI32 && (n.op == Op::kConst || n.op == Op::kLocal); }
+bool is_view_local(const Node& n) { return n.op == Op::kLocal && !is_owned(n.ty); }
+
+#define SLUICE_X07_CRET() \
+  if (R && st.returning) return 0
+
+std::int32_t c_fallback(const CNode& c, Frame& f, EvalState& st) { return eval_int(*c.n, f, st); }
+Value c_fallback_v(const CNode& c, Frame& f, EvalState& st) { return eval(*c.n, f, st); }
+
+std::int32_t c_const(const CNode& c, Frame&, EvalState& st) {
+  step(c, st);
+  return c.imm0;
+}
+std::int32_t c_local(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  return f[c.s0].i;
+}
+
+// Binary ops on a local or constant each side: three steps at once.
+template <BinOp OP, bool AL, bool BL>
+std::int32_t c_bin_leaf(const CNode& c, Frame& f, EvalState& st) {
+  if (!take(st, 3)) [[unlikely]]
+    return eval_int(*c.n, f, st);
+  const std::int32_t a = AL ? f[c.s0].i : c.imm0;
+  const std::int32_t b = BL ? f[c.s1].i : c.imm1;
+  return bin(OP, a, b);
+}
+template <bool R>
+std::int32_t c_bin(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  const std::int32_t a = c.kids[0]->run(*c.kids[0], f, st);
+  SLUICE_X07_CRET();
+  const std::int32_t b = c.kids[1]->run(*c.kids[1], f, st);
+  SLUICE_X07_CRET();
+  return bin(static_cast<BinOp>(c.n->sub), a, b);
+}
+template <bool OR, bool R>
+std::int32_t c_andor(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  const std::int32_t a = c.kids[0]->run(*c.kids[0], f, st);
+  SLUICE_X07_CRET();
+  if ((a != 0) == OR) return OR ? 1 : 0;
+  const std::int32_t b = c.kids[1]->run(*c.kids[1], f, st);
+  SLUICE_X07_CRET();
+  return b != 0;
+}
+template <bool R>
+std::int32_t c_if(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  const std::int32_t x = c.kids[0]->run(*c.kids[0], f, st);
+  SLUICE_X07_CRET();
+  const CNode& k = *c.kids[x != 0 ? 1 : 2];
+  return k.run(k, f, st);
+}
+template <bool R>
+std::int32_t c_begin(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  std::int32_t last = 0;
+  for (const CNode* k : c.kids) {
+    last = k->run(*k, f, st);
+    SLUICE_X07_CRET();
+  }
+  return last;
+}
+// let/set/set0 of an i32 value.
+template <bool R>
+std::int32_t c_set_i32(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  const std::int32_t v = c.kids[0]->run(*c.kids[0], f, st);
+  SLUICE_X07_CRET();
+  f[c.s0] = of_i32(v);
+  changed(f[c.s0]);
+  return c.n->op == Op::kSet0 ? 0 : v;
+}
+// (set v (vec_u8.push v x)) where x neither reads nor writes v nor returns: the push, in place.
+// Steps: set, push, the local v (3 at once), then x's.
+std::int32_t c_push_in_place(const CNode& c, Frame& f, EvalState& st) {
+  if (!take(st, 3)) [[unlikely]]
+    return eval_int(*c.n, f, st);
+  const std::int32_t x = c.kids[0]->run(*c.kids[0], f, st);
+  rt::vec_push(site(c.n->kids[0]), f[c.s0].buf, x);
+  return 0;
+}
+// view.len / bytes.len / vec_u8.len of a local: 2 steps.
+std::int32_t c_len_local(const CNode& c, Frame& f, EvalState& st) {
+  if (!take(st, 2)) [[unlikely]]
+    return eval_int(*c.n, f, st);
+  return rt::s32(f[c.s0].view.size);
+}
+// get_u8 of a view local at an i32 local or constant: 3 steps.
+template <bool IL>
+std::int32_t c_get_u8_leaf(const CNode& c, Frame& f, EvalState& st) {
+  if (!take(st, 3)) [[unlikely]]
+    return eval_int(*c.n, f, st);
+  return rt::get_u8(site(*c.n), f[c.s0].view, IL ? f[c.s1].i : c.imm1);
+}
+// get_u8 of a view local at any index: 2 steps, the view read before the index is evaluated.
+template <bool R>
+std::int32_t c_get_u8_local(const CNode& c, Frame& f, EvalState& st) {
+  if (!take(st, 2)) [[unlikely]]
+    return eval_int(*c.n, f, st);
+  const ByteView v = f[c.s0].view;
+  const std::int32_t i = c.kids[0]->run(*c.kids[0], f, st);
+  SLUICE_X07_CRET();
+  return rt::get_u8(site(*c.n), v, i);
+}
+template <bool R>
+std::int32_t c_for(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  const std::int32_t start = c.kids[0]->run(*c.kids[0], f, st);
+  SLUICE_X07_CRET();
+  f[c.s0] = of_i32(start);
+  const std::int32_t end = c.kids[1]->run(*c.kids[1], f, st);  // evaluated once (spec §2.2)
+  SLUICE_X07_CRET();
+  const CNode& body = *c.kids[2];
+  const CFn run = body.run;
+  while (rt::u(f[c.s0].i) < rt::u(end)) {  // unsigned bound
+    run(body, f, st);
+    SLUICE_X07_CRET();
+    f[c.s0].i = rt::add(f[c.s0].i, 1);
+  }
+  return 0;
+}
+template <bool R>
+std::int32_t c_while(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  for (;;) {
+    const std::int32_t x = c.kids[0]->run(*c.kids[0], f, st);
+    SLUICE_X07_CRET();
+    if (x == 0) return 0;
+    c.kids[1]->run(*c.kids[1], f, st);
+    SLUICE_X07_CRET();
+  }
+}
+// A value-typed begin: the statements before the last as eval_int, the last as eval.
+template <bool R>
+Value c_begin_v(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  for (std::size_t i = 0; i + 1 < c.kids.size(); ++i) {
+    c.kids[i]->run(*c.kids[i], f, st);
+    if (R && st.returning) return {};
+  }
+  if (c.kids.empty()) return {};
+  return c.kids.back()->runv(*c.kids.back(), f, st);
+}
+template <bool R>
+Value c_if_v(const CNode& c, Frame& f, EvalState& st) {
+  step(c, st);
+  const std::int32_t x = c.kids[0]->run(*c.kids[0], f, st);
+  if (R && st.returning) return {};
+  const CNode& k = *c.kids[x != 0 ? 1 : 2];
+  return k.runv(k, f, st);
+}
+
+template <BinOp OP>
+CFn bin_leaf_fn(bool al, bool bl) {
+  if (al) return bl ? &c_bin_leaf<OP, true, true> : &c_bin_leaf<OP, true, false>;
+  return bl ? &c_bin_leaf<OP, false, true> : &c_bin_leaf<OP, false, false>;
+}
+CFn bin_leaf(BinOp op, bool al, bool bl) {
+  switch (op) {
+#define SLUICE_X07_BIN(X) \
+  case BinOp::X: return bin_leaf_fn<BinOp::X>(al, bl);
+    SLUICE_X07_BIN(kAdd) SLUICE_X07_BIN(kSub) SLUICE_X07_BIN(kMul) SLUICE_X07_BIN(kDivU) SLUICE_X07_BIN(kRemU)
+    SLUICE_X07_BIN(kEq) SLUICE_X07_BIN(kNe) SLUICE_X07_BIN(kLt) SLUICE_X07_BIN(kLe) SLUICE_X07_BIN(kGt)
+    SLUICE_X07_BIN(kGe) SLUICE_X07_BIN(kLtU) SLUICE_X07_BIN(kLeU) SLUICE_X07_BIN(kGtU) SLUICE_X07_BIN(kGeU)
+    SLUICE_X07_BIN(kAnd) SLUICE_X07_BIN(kOr) SLUICE_X07_BIN(kXor) SLUICE_X07_BIN(kShl) SLUICE_X07_BIN(kShrU)
+#undef SLUICE_X07_BIN
+  }
+  return nullptr;
+}
+
+class Compiler {
+ public:
+  explicit Compiler(CompiledFn& out) : out_(out) {}
+
+  // The node as eval_int runs it.
+  const CNode* i32(const Node& n) {
+    CNode& c = make(n);
+    c.run = &c_fallback;
+    const bool r = can_return(n);
+    if (n.op == Op::kFor && n.kids.size() == 3) {
+      c.s0 = n.slot;
+      c.kids = {i32(n.kids[0]), i32(n.kids[1]), i32(n.kids[2])};
+      c.run = r ? &c_for<true> : &c_for<false>;
+      return &c;
+    }
+    if (n.op == Op::kWhile && n.kids.size() == 2) {
+      c.kids = {i32(n.kids[0]), i32(n.kids[1])};
+      c.run = r ? &c_while<true> : &c_while<false>;
+      return &c;
+    }
+    // (set v (vec_u8.push v x)), whatever the set's own type: eval_int gives 0 for it either way.
+    if ((n.op == Op::kSet || n.op == Op::kSet0 || n.op == Op::kLet) && n.kids.size() == 1) {
+      const Node& p = n.kids[0];
+      if (p.op == Op::kBuiltin && static_cast<Builtin>(p.sub) == Builtin::kVecPush && p.kids.size() == 2 &&
+          p.kids[0].op == Op::kLocal && p.kids[0].slot == n.slot && is_owned(p.kids[0].ty) &&
+          p.kids[1].ty == Ty::kI32 && !uses_slot(p.kids[1], n.slot) && !can_return(p.kids[1])) {
+        c.s0 = n.slot;
+        c.kids = {i32(p.kids[1])};
+        c.run = &c_push_in_place;
+        return &c;
+      }
+    }
+    if (n.ty != Ty::kI32) return &c;  // eval(n).i
+    switch (n.op) {
+      case Op::kConst:
+        c.imm0 = n.imm;
+        c.run = &c_const;
+        break;
+      case Op::kLocal:
+      case Op::kLocalPeek:
+        c.s0 = n.slot;
+        c.run = &c_local;
+        break;
+      case Op::kBinary: {
+        const Node& a = n.kids[0];
+        const Node& b = n.kids[1];
+        if (is_i32_leaf(a) && is_i32_leaf(b)) {
+          c.s0 = a.slot;
+          c.imm0 = a.imm;
+          c.s1 = b.slot;
+          c.imm1 = b.imm;
+          c.run = bin_leaf(static_cast<BinOp>(n.sub), a.op == Op::kLocal, b.op == Op::kLocal);
+        } else {
+          c.kids = {i32(a), i32(b)};
+          c.run = r ? &c_bin<true> : &c_bin<false>;
+        }
+        break;
+      }
+      case Op::kAnd:
+      case Op::kOr:
+        c.kids = {i32(n.kids[0]), i32(n.kids[1])};
+        if (n.op == Op::kOr) c.run = r ? &c_andor<true, true> : &c_andor<true, false>;
+        else c.run = r ? &c_andor<false, true> : &c_andor<false, false>;
+        break;
+      case Op::kIf:
+        c.kids = {i32(n.kids[0]), i32(n.kids[1]), i32(n.kids[2])};
+        c.run = r ? &c_if<true> : &c_if<false>;
+        break;
+      case Op::kBegin:
+        for (const Node& k : n.kids) c.kids.push_back(i32(k));
+        c.run = r ? &c_begin<true> : &c_begin<false>;
+        break;
+      case Op::kLet:
+      case Op::kSet:
+      case Op::kSet0:
+        if (n.kids[0].ty == Ty::kI32) {
+          c.s0 = n.slot;
+          c.kids = {i32(n.kids[0])};
+          c.run = r ? &c_set_i32<true> : &c_set_i32<false>;
+        }
+        break;
+      case Op::kBuiltin:
+        switch (static_cast<Builtin>(n.sub)) {
+          case Builtin::kBytesLen:
+          case Builtin::kViewLen:
+          case Builtin::kVecLen:
+            if (is_view_local(n.kids[0])) {
+              c.s0 = n.kids[0].slot;
+              c.run = &c_len_local;
+            }
+            break;
+          case Builtin::kGetU8:
+          case Builtin::kVecGet:
+            if (is_view_local(n.kids[0])) {
+              const Node& i = n.kids[1];
+              c.s0 = n.kids[0].slot;
+              if (is_i32_leaf(i)) {
+                c.s1 = i.slot;
+                c.imm1 = i.imm;
+                c.run = i.op == Op::kLocal ? &c_get_u8_leaf<true> : &c_get_u8_leaf<false>;
+              } else {
+                c.kids = {i32(i)};
+                c.run = r ? &c_get_u8_local<true> : &c_get_u8_local<false>;
+              }
+            }
+            break;
+          default: break;
+        }
+        break;
+      default: break;
+    }
+    return &c;
+  }
+
+  // The node as eval runs it.
+  const CNode* value(const Node& n) {
+    CNode& c = make(n);
+    c.runv = &c_fallback_v;
+    const bool r = can_return(n);
+    if (n.op == Op::kBegin) {
+      for (std::size_t i = 0; i < n.kids.size(); ++i)
+        c.kids.push_back(i + 1 < n.kids.size() ? i32(n.kids[i]) : value(n.kids[i]));
+      c.runv = r ? &c_begin_v<true> : &c_begin_v<false>;
+    } else if (n.op == Op::kIf) {
+      c.kids = {i32(n.kids[0]), value(n.kids[1]), value(n.kids[2])};
+      c.runv = r ? &c_if_v<true> : &c_if_v<false>;
+    }
+    return &c;
+  }
+
+ private:
+  CNode& make(const Node& n) {
+    CNode& c = out_.nodes.emplace_back();
+    c.n = &n;
+    return c;
+  }
+  CompiledFn& out_;
+};
+
+#undef SLUICE_X07_CRET
+
+[[maybe_unused]] Value call_compiled(const FnIr& fn, const CompiledFn& cf, Frame& frame, EvalState& st) {
+  ++st.depth;
+  Value v = cf.body->runv(*cf.body, frame, st);
+  --st.depth;
+  if (st.returning) {
+    st.returning = false;
+    v = std::move(st.ret);
+    st.ret = Value{};
+  }
+  if (holds_view(fn.result)) check_view(v, fn.body);  // returning a view uses it
+  return v;
+}
+
+}  // namespace
+
+CompiledCache::~CompiledCache() { delete p_.load(std::memory_order_relaxed); }
+
+const CompiledFn* CompiledCache::get(const FnIr& fn) const {
+  if (const CompiledFn* p = p_.load(std::memory_order_acquire)) return p;
+  const std::lock_guard<std::mutex> lock(m_);
+  if (const CompiledFn* p = p_.load(std::memory_order_relaxed)) return p;
+  auto cf = std::make_unique<CompiledFn>();
+  cf->body = Compiler(*cf).value(fn.body);
+  const CompiledFn* p = cf.release();
+  p_.store(p, std::memory_order_release);
+  return p;
+}
+
+namespace {
+
 UserFnStatus entry(const void* ctx, UserFnIo& io) {
   const FnHandle& h = *static_cast<const FnHandle*>(ctx);
   FrameLease lease(h.fn->nslots);
@@ -712,7 +1119,11 @@ UserFnStatus entry(const void* ctx, UserFnIo& io) {
   st.cancel = io.cancel;
   UserFnStatus status = UserFnStatus::kOk;
   try {
+#if SLUICE_X07_VIEW_GUARD
     Value v = call_fn(*h.fn, frame, st);
+#else
+    Value v = call_compiled(*h.fn, *h.compiled.get(*h.fn), frame, st);
+#endif
     switch (h.fn->result) {
       case Ty::kBytes:
       case Ty::kVec:

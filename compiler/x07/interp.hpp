@@ -3,7 +3,9 @@
 // message; they never unwind past this file. Private to compiler/.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -39,12 +41,29 @@ struct EvalSettings {
   ByteView input;  // the program input seen as `input`
 };
 
+// A function compiled for the interpreter (interp.cpp): made on the handle's first call, once,
+// and shared by every thread that calls it. Copying a handle copies none of it.
+struct CompiledFn;
+class CompiledCache {
+ public:
+  CompiledCache() = default;
+  CompiledCache(const CompiledCache&) noexcept {}
+  CompiledCache& operator=(const CompiledCache&) noexcept { return *this; }
+  ~CompiledCache();
+  const CompiledFn* get(const FnIr& fn) const;
+
+ private:
+  mutable std::atomic<const CompiledFn*> p_{nullptr};
+  mutable std::mutex m_;
+};
+
 // A UserFn handle's context: the function and the settings. Read-only once made, so one plan
 // may run on several threads; calls reuse per-thread frames, so a call that only reads views
 // allocates nothing.
 struct FnHandle {
   const FnIr* fn = nullptr;
   const EvalSettings* settings = nullptr;
+  CompiledCache compiled{};
 };
 
 // The handle for `h` (which must outlive it). The function's params must be (bytes_view) or
