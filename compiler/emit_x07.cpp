@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "compiler/json_source.hpp"
+#include "compiler/x07/byte_map_loop.hpp"
 #include "compiler/x07/interp.hpp"
 #include "compiler/x07/ir.hpp"
 #include "stdlib/x07/library.hpp"
@@ -15,6 +16,7 @@ namespace {
 
 using x07::BinOp;
 using x07::Builtin;
+using x07::ByteMapLoop;
 using x07::FnIr;
 using x07::Node;
 using x07::Op;
@@ -267,28 +269,6 @@ class FnLowering {
     std::string value;
     std::string steps;
   };
-  // Small trees only: the condition appears in both strings, so nesting grows the text.
-  static constexpr int kPureMaxNodes = 24;
-  static int pure_nodes(const Node& n, int budget) {
-    if (budget <= 0 || n.ty != Ty::kI32) return -1;
-    switch (n.op) {
-      case Op::kConst: return 1;
-      case Op::kLocal: return 1;
-      case Op::kBinary:
-      case Op::kAnd:
-      case Op::kOr:
-      case Op::kIf: {
-        int used = 1;
-        for (const Node& k : n.kids) {
-          const int m = pure_nodes(k, budget - used);
-          if (m < 0) return -1;
-          used += m;
-        }
-        return used;
-      }
-      default: return -1;
-    }
-  }
   static Pure pure(const Node& n) {
     switch (n.op) {
       case Op::kConst: return {int_literal(n.imm), "1"};
@@ -322,7 +302,7 @@ class FnLowering {
   }
 
   std::string lower(const Node& n) {
-    if ((n.op == Op::kIf || n.op == Op::kAnd || n.op == Op::kOr) && pure_nodes(n, kPureMaxNodes) > 0) {
+    if ((n.op == Op::kIf || n.op == Op::kAnd || n.op == Op::kOr) && x07::pure_i32_nodes(n, x07::kPureMaxNodes) > 0) {
       // A conditional of pure i32 operands becomes a select, charged as it goes: a data-dependent
       // branch per byte (as in a case conversion) was most of a byte loop's time, mispredicted.
       const Pure p = pure(n);
@@ -660,47 +640,12 @@ class FnLowering {
     return r.empty() ? kNever : r;
   }
 
-  // ---- byte-map loops (rt::ByteMap) ----
-  struct ByteMapLoop {
-    std::uint32_t view_slot;  // v in (view.get_u8 v i)
-    std::uint32_t byte_slot;  // c
-    std::uint32_t out_slot;   // the vector pushed to
-    const Node* value;        // F(c)
-    int fixed_steps;          // the body's nodes outside F: each evaluated once per iteration
-  };
-  static int count_nodes(const Node& n) {
-    int k = 1;
-    for (const Node& c : n.kids) k += count_nodes(c);
-    return k;
-  }
-  static bool only_reads(const Node& n, std::uint32_t slot) {
-    if (n.op == Op::kLocal) return n.slot == slot;
-    for (const Node& k : n.kids)
-      if (!only_reads(k, slot)) return false;
-    return true;
-  }
-  // (for i a b (begin (let c (view.get_u8 v i)) (set out (vec_u8.push out F)) 0...)) with F pure
-  // (pure_nodes) over c and constants, v a view local, out a vec_u8 local without an open cursor.
+  // ---- byte-map loops (compiler/x07/byte_map_loop.hpp, rt::ByteMap) ----
+  // A byte-map loop whose vector no enclosing loop holds in a cursor.
   std::optional<ByteMapLoop> byte_map_loop(const Node& loop) const {
-    const Node& body = loop.kids[2];
-    if (body.op != Op::kBegin || body.kids.size() < 2) return std::nullopt;
-    const Node& let = body.kids[0];
-    const Node& set = body.kids[1];
-    for (std::size_t k = 2; k < body.kids.size(); ++k)
-      if (body.kids[k].op != Op::kConst) return std::nullopt;
-    if (let.op != Op::kLet || let.kids.size() != 1 || let.kids[0].ty != Ty::kI32) return std::nullopt;
-    const Node& get = let.kids[0];
-    if (get.op != Op::kBuiltin || static_cast<Builtin>(get.sub) != Builtin::kGetU8 || get.kids.size() != 2 ||
-        get.kids[0].op != Op::kLocal || get.kids[0].ty != Ty::kView || get.kids[1].op != Op::kLocal ||
-        get.kids[1].slot != loop.slot)
-      return std::nullopt;
-    if ((set.op != Op::kSet && set.op != Op::kSet0) || !updates_in_place(set)) return std::nullopt;
-    const Node& push = set.kids[0];
-    if (static_cast<Builtin>(push.sub) != Builtin::kVecPush || push.kids.size() != 2) return std::nullopt;
-    const Node& value = push.kids[1];
-    if (pure_nodes(value, kPureMaxNodes) <= 0 || !only_reads(value, let.slot)) return std::nullopt;
-    if (slot_types_[set.slot] != Ty::kVec || cursors_.count(set.slot) != 0) return std::nullopt;
-    return ByteMapLoop{get.kids[0].slot, let.slot, set.slot, &value, count_nodes(body) - count_nodes(value)};
+    std::optional<ByteMapLoop> m = x07::match_byte_map_loop(loop);
+    if (!m || slot_types_[m->out_slot] != Ty::kVec || cursors_.count(m->out_slot) != 0) return std::nullopt;
+    return m;
   }
   // Before the loop: the table, made once (a function-local static), and the loop run through
   // it when it can be; the loop below then has nothing left to do.

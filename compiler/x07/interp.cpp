@@ -6,11 +6,15 @@
 #include <forward_list>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <memory>
 #include <new>
+#include <optional>
 
 #include "compiler/json_source.hpp"
+#include "compiler/x07/byte_map_loop.hpp"
+#include "stdlib/x07/byte_map.hpp"
 #include "stdlib/x07/rt.hpp"
 
 namespace sluice::x07 {
@@ -696,8 +700,10 @@ Value call_fn(const FnIr& fn, Frame& frame, EvalState& st) {
 // per node it covers, each with a function pointer chosen for the node's op and operand kinds:
 // i32 nodes return int32 directly, a node whose subtree holds no return/try skips the
 // `returning` checks, and the byte loop's forms are fused (a binary op on locals and constants,
-// get_u8 of a view local, view.len of a local, `(set v (vec_u8.push v x))` in place). Every other
-// node compiles to a call of eval/eval_int on its subtree, so every program still runs.
+// get_u8 of a view local, view.len of a local, `(set v (vec_u8.push v x))` in place), and a
+// byte-map loop (byte_map_loop.hpp) runs as a lookup in a 256-entry table, as compiled code does,
+// when nothing in it can trap or run out. Every other node compiles to a call of eval/eval_int
+// on its subtree, so every program still runs.
 //
 // Fuel: a fused node stands for k nodes and charges the k steps at once only when none of the k
 // single steps could run out or poll the cancel flag ((fuel & kCancelPollMask) > k): then each
@@ -707,6 +713,12 @@ struct CNode;
 using CFn = std::int32_t (*)(const CNode&, Frame&, EvalState&);
 using CValFn = Value (*)(const CNode&, Frame&, EvalState&);
 
+// A `for` that is a byte-map loop (byte_map_loop.hpp): its table and the slots it works on.
+struct ByteMapFor {
+  ByteMapLoop loop;
+  rt::ByteMap table;
+};
+
 struct CNode {
   CFn run = nullptr;      // as eval_int would: an i32 operand or a statement
   CValFn runv = nullptr;  // as eval would (value-typed nodes of the body's spine)
@@ -714,6 +726,7 @@ struct CNode {
   std::int32_t imm0 = 0, imm1 = 0;
   std::uint32_t s0 = 0, s1 = 0;
   std::vector<const CNode*> kids;
+  std::unique_ptr<const ByteMapFor> byte_map;  // a for loop run as a table when it can be
 };
 
 }  // namespace
@@ -859,6 +872,16 @@ std::int32_t c_get_u8_local(const CNode& c, Frame& f, EvalState& st) {
   SLUICE_X07_CRET();
   return rt::get_u8(site(*c.n), v, i);
 }
+// The whole byte-map loop through its table, when nothing in it can trap or run out (then the
+// loop below finds i at the end); the fuel is charged exactly as the iterations would be.
+void run_byte_map(const ByteMapFor& m, std::uint32_t i_slot, std::int32_t end, Frame& f, EvalState& st) {
+  std::int64_t fuel = static_cast<std::int64_t>(std::min<std::uint64_t>(st.fuel, std::numeric_limits<std::int64_t>::max()));
+  const std::int64_t before = fuel;
+  std::int32_t c = 0;
+  if (!m.table.run(st.cancel, f[m.loop.view_slot].view, f[i_slot].i, end, c, f[m.loop.out_slot].buf, fuel)) return;
+  st.fuel -= static_cast<std::uint64_t>(before - fuel);
+  f[m.loop.byte_slot] = of_i32(c);
+}
 template <bool R>
 std::int32_t c_for(const CNode& c, Frame& f, EvalState& st) {
   step(c, st);
@@ -867,6 +890,7 @@ std::int32_t c_for(const CNode& c, Frame& f, EvalState& st) {
   f[c.s0] = of_i32(start);
   const std::int32_t end = c.kids[1]->run(*c.kids[1], f, st);  // evaluated once (spec §2.2)
   SLUICE_X07_CRET();
+  if (c.byte_map) run_byte_map(*c.byte_map, c.s0, end, f, st);
   const CNode& body = *c.kids[2];
   const CFn run = body.run;
   while (rt::u(f[c.s0].i) < rt::u(end)) {  // unsigned bound
@@ -938,6 +962,7 @@ class Compiler {
       c.s0 = n.slot;
       c.kids = {i32(n.kids[0]), i32(n.kids[1]), i32(n.kids[2])};
       c.run = r ? &c_for<true> : &c_for<false>;
+      if (const std::optional<ByteMapLoop> m = match_byte_map_loop(n)) c.byte_map = tabulate(*m);
       return &c;
     }
     if (n.op == Op::kWhile && n.kids.size() == 2) {
@@ -1056,6 +1081,22 @@ class Compiler {
   }
 
  private:
+  // The table of a byte-map loop: F run by the tree walk for each value of c, its steps counted
+  // (F is pure: it reads only c and cannot trap).
+  static std::unique_ptr<const ByteMapFor> tabulate(const ByteMapLoop& m) {
+    static const EvalSettings settings{};
+    Frame frame(m.byte_slot + 1);
+    EvalState st;
+    st.settings = &settings;
+    const rt::ByteMap table([&](std::int32_t c) {
+      frame[m.byte_slot] = of_i32(c);
+      st.fuel = kDefaultFuel;
+      const std::int32_t v = eval_int(*m.value, frame, st);
+      return rt::ByteMapEntry{v, m.fixed_steps + static_cast<std::int64_t>(kDefaultFuel - st.fuel)};
+    });
+    return std::make_unique<const ByteMapFor>(ByteMapFor{m, table});
+  }
+
   CNode& make(const Node& n) {
     CNode& c = out_.nodes.emplace_back();
     c.n = &n;

@@ -20,7 +20,7 @@ namespace {
 
 const char* kModule = R"({"schema_version":"x07.x07ast@0.8.0","kind":"module","module_id":"t","imports":[],
  "decls":[
-  {"kind":"export","names":["t.upper","t.ref_upper","t.mix","t.ref_mix","t.oob","t.ref_oob"]},
+  {"kind":"export","names":["t.upper","t.ref_upper","t.mix","t.ref_mix","t.oob","t.ref_oob","t.twomaps","t.ref_twomaps"]},
   {"kind":"defn","name":"t.upper","params":[{"name":"item","ty":"bytes_view"}],"result":"bytes",
    "body":["begin",["let","n",["view.len","item"]],["let","out",["vec_u8.with_capacity","n"]],
      ["for","i",0,"n",["begin",["let","c",["view.get_u8","item","i"]],
@@ -43,6 +43,14 @@ const char* kModule = R"({"schema_version":"x07.x07ast@0.8.0","kind":"module","m
   {"kind":"defn","name":"t.oob","params":[{"name":"item","ty":"bytes_view"}],"result":"i32",
    "body":["begin",["let","s",0],
      ["for","i",0,["+",["view.len","item"],1],["set","s",["+","s",["view.get_u8","item","i"]]]],"s"]},
+  {"kind":"defn","name":"t.twomaps","params":[{"name":"item","ty":"bytes_view"}],"result":"bytes",
+   "body":["begin",["let","n",["view.len","item"]],["let","out",["vec_u8.with_capacity",1]],
+     ["for","i",0,"n",["begin",["let","c",["view.get_u8","item","i"]],
+        ["set","out",["vec_u8.push","out",["if",[">=u","c",48],["^","c",1],"c"]]],0]],
+     ["for","j",0,"n",["begin",["let","d",["view.get_u8","item","j"]],["set","out",["vec_u8.push","out",["+","d",1]]]]],
+     ["vec_u8.into_bytes","out"]]},
+  {"kind":"defn","name":"t.ref_twomaps","params":[{"name":"item","ty":"bytes_view"}],"result":"bytes",
+   "body":["t.twomaps","item"]},
   {"kind":"defn","name":"t.ref_oob","params":[{"name":"item","ty":"bytes_view"}],"result":"i32",
    "body":["t.oob","item"]}]})";
 
@@ -160,6 +168,20 @@ TEST_CASE("x07 interp compiled: the byte map gives the tree walk's bytes and fue
   same_at_every_fuel(l, "upper", "Hello, World! az AZ {}", 1);
   same_at_every_fuel(l, "upper", text(700, 1), 1);
   same_at_every_fuel(l, "upper", text(3000, 2), 13);
+}
+
+// Byte-map loops run as a table (byte_map_loop.hpp) when the fuel covers every iteration at its
+// dearest. A second loop after the first spends the fuel the first left: a table charging even
+// one step too many or too few makes some limit end differently from the tree walk. Digits and
+// spaces give every iteration of the first loop the same steps, so its table runs at the least
+// fuel too; a vector made with capacity 1 grows as the pushes would grow it.
+TEST_CASE("x07 interp compiled: byte-map loops run as tables charge the tree walk's steps exactly") {
+  Loaded l = load();
+  same_at_every_fuel(l, "twomaps", "", 1);
+  same_at_every_fuel(l, "twomaps", "0123456789012345678901234567890123456789", 1);
+  same_at_every_fuel(l, "twomaps", "    ", 1);
+  same_at_every_fuel(l, "twomaps", "Hello, World! 0123 az AZ {}", 1);
+  same_at_every_fuel(l, "twomaps", text(2000, 4), 3);
 }
 
 TEST_CASE("x07 interp compiled: while, return in a loop, nested i32 forms and if agree at every limit") {
