@@ -1,10 +1,5 @@
-// Byte-map loops, the shape of most byte-wise map functions (case conversion, character classes,
-// ROT13):
-//   (for i a b (begin (let c (view.get_u8 v i)) (set out (vec_u8.push out F)) 0...))
-// with F an i32 expression of c and constants that cannot trap. Each iteration's pushed byte and
-// step count then depend on c alone, so both backends run such a loop as a lookup in a 256-entry
-// table (stdlib/x07/byte_map.hpp) when nothing in it can trap or run out: the C++ backend
-// (compiler/emit_x07.cpp) and the interpreter's compiled form (compiler/x07/interp.cpp).
+// Recognises byte-map loops, which both backends run as a 256-entry table (stdlib/x07/byte_map.hpp):
+// the C++ backend (compiler/emit_x07.cpp) and the interpreter's compiled form (interp.cpp).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +21,11 @@ int pure_i32_nodes(const Node& n, int budget);
 // The nodes in `n`'s tree, `n` included.
 int count_nodes(const Node& n);
 
+// A byte-map loop, the shape of most byte-wise map functions (case conversion, character classes,
+// ROT13):
+//   (for i a b (begin (let c (view.get_u8 v i)) (set out (vec_u8.push out F)) 0...))
+// with F an i32 expression of c and constants that cannot trap: each iteration's pushed byte and
+// step count depend on c alone.
 struct ByteMapLoop {
   std::uint32_t view_slot;  // v in (view.get_u8 v i)
   std::uint32_t byte_slot;  // c
