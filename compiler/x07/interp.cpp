@@ -63,7 +63,7 @@ Value of_res(rt::ResI32 x) {
   return r;
 }
 
-std::int32_t bin(BinOp op, std::int32_t a, std::int32_t b) {
+inline std::int32_t bin(BinOp op, std::int32_t a, std::int32_t b) {
   switch (op) {
     case BinOp::kAdd: return rt::add(a, b);
     case BinOp::kSub: return rt::sub(a, b);
@@ -719,12 +719,23 @@ struct ByteMapFor {
   rt::ByteMap table;
 };
 
+// A binary op on two i32 leaves (locals or constants), resolved: what c_andor_leaves reads
+// instead of walking the Nodes.
+struct LeafBin {
+  BinOp op = BinOp::kAdd;
+  bool a_local = false, b_local = false;
+  std::uint32_t a_slot = 0, b_slot = 0;
+  std::int32_t a_imm = 0, b_imm = 0;
+};
+
 struct CNode {
   CFn run = nullptr;      // as eval_int would: an i32 operand or a statement
   CValFn runv = nullptr;  // as eval would (value-typed nodes of the body's spine)
   const Node* n = nullptr;
   std::int32_t imm0 = 0, imm1 = 0;
   std::uint32_t s0 = 0, s1 = 0;
+  std::uint32_t set_slot = 0;  // the local a fused let/set assigns
+  LeafBin lb[2];               // c_andor_leaves's two sides
   std::vector<const CNode*> kids;
   std::unique_ptr<const ByteMapFor> byte_map;  // a for loop run as a table when it can be
 };
@@ -768,6 +779,10 @@ bool uses_slot(const Node& n, std::uint32_t slot) {
 }
 bool is_i32_leaf(const Node& n) { return n.ty == Ty::kI32 && (n.op == Op::kConst || n.op == Op::kLocal); }
 bool is_view_local(const Node& n) { return n.op == Op::kLocal && !is_owned(n.ty); }
+// The value of a LeafBin, without its steps.
+inline std::int32_t leaf_bin(const LeafBin& x, const Frame& f) {
+  return bin(x.op, x.a_local ? f[x.a_slot].i : x.a_imm, x.b_local ? f[x.b_slot].i : x.b_imm);
+}
 
 #define SLUICE_X07_CRET() \
   if (R && st.returning) return 0
@@ -784,14 +799,33 @@ std::int32_t c_local(const CNode& c, Frame& f, EvalState& st) {
   return f[c.s0].i;
 }
 
-// Binary ops on a local or constant each side: three steps at once.
-template <BinOp OP, bool AL, bool BL>
+// Binary ops on a local or constant each side: three steps at once. SET: the op is the value
+// of a let/set/set0 of an i32 local (CNode::set_slot), one step more.
+template <BinOp OP, bool AL, bool BL, bool SET>
 std::int32_t c_bin_leaf(const CNode& c, Frame& f, EvalState& st) {
-  if (!take(st, 3)) [[unlikely]]
+  if (!take(st, SET ? 4 : 3)) [[unlikely]]
     return eval_int(*c.n, f, st);
   const std::int32_t a = AL ? f[c.s0].i : c.imm0;
   const std::int32_t b = BL ? f[c.s1].i : c.imm1;
-  return bin(OP, a, b);
+  const std::int32_t v = bin(OP, a, b);
+  if constexpr (SET) {
+    f[c.set_slot] = of_i32(v);
+    changed(f[c.set_slot]);
+    return c.n->op == Op::kSet0 ? 0 : v;
+  }
+  return v;
+}
+// && / || of two binary ops on leaves (a condition such as `c >= 'a' && c <= 'z'`): 4 steps, 7
+// when the right side is evaluated.
+template <bool OR>
+std::int32_t c_andor_leaves(const CNode& c, Frame& f, EvalState& st) {
+  if (!take(st, 7)) [[unlikely]]
+    return eval_int(*c.n, f, st);
+  if ((leaf_bin(c.lb[0], f) != 0) == OR) {
+    st.fuel += 3;  // the right side is not evaluated
+    return OR ? 1 : 0;
+  }
+  return leaf_bin(c.lb[1], f) != 0;
 }
 template <bool R>
 std::int32_t c_bin(const CNode& c, Frame& f, EvalState& st) {
@@ -856,11 +890,19 @@ std::int32_t c_len_local(const CNode& c, Frame& f, EvalState& st) {
   return rt::s32(f[c.s0].view.size);
 }
 // get_u8 of a view local at an i32 local or constant: 3 steps.
-template <bool IL>
+// SET: the value of a let/set/set0 of an i32 local, as c_bin_leaf's.
+template <bool IL, bool SET>
 std::int32_t c_get_u8_leaf(const CNode& c, Frame& f, EvalState& st) {
-  if (!take(st, 3)) [[unlikely]]
+  if (!take(st, SET ? 4 : 3)) [[unlikely]]
     return eval_int(*c.n, f, st);
-  return rt::get_u8(site(*c.n), f[c.s0].view, IL ? f[c.s1].i : c.imm1);
+  const Node& get = SET ? c.n->kids[0] : *c.n;
+  const std::int32_t v = rt::get_u8(site(get), f[c.s0].view, IL ? f[c.s1].i : c.imm1);
+  if constexpr (SET) {
+    f[c.set_slot] = of_i32(v);
+    changed(f[c.set_slot]);
+    return c.n->op == Op::kSet0 ? 0 : v;
+  }
+  return v;
 }
 // get_u8 of a view local at any index: 2 steps, the view read before the index is evaluated.
 template <bool R>
@@ -931,15 +973,15 @@ Value c_if_v(const CNode& c, Frame& f, EvalState& st) {
   return k.runv(k, f, st);
 }
 
-template <BinOp OP>
+template <BinOp OP, bool SET>
 CFn bin_leaf_fn(bool al, bool bl) {
-  if (al) return bl ? &c_bin_leaf<OP, true, true> : &c_bin_leaf<OP, true, false>;
-  return bl ? &c_bin_leaf<OP, false, true> : &c_bin_leaf<OP, false, false>;
+  if (al) return bl ? &c_bin_leaf<OP, true, true, SET> : &c_bin_leaf<OP, true, false, SET>;
+  return bl ? &c_bin_leaf<OP, false, true, SET> : &c_bin_leaf<OP, false, false, SET>;
 }
-CFn bin_leaf(BinOp op, bool al, bool bl) {
+CFn bin_leaf(BinOp op, bool al, bool bl, bool set) {
   switch (op) {
 #define SLUICE_X07_BIN(X) \
-  case BinOp::X: return bin_leaf_fn<BinOp::X>(al, bl);
+  case BinOp::X: return set ? bin_leaf_fn<BinOp::X, true>(al, bl) : bin_leaf_fn<BinOp::X, false>(al, bl);
     SLUICE_X07_BIN(kAdd) SLUICE_X07_BIN(kSub) SLUICE_X07_BIN(kMul) SLUICE_X07_BIN(kDivU) SLUICE_X07_BIN(kRemU)
     SLUICE_X07_BIN(kEq) SLUICE_X07_BIN(kNe) SLUICE_X07_BIN(kLt) SLUICE_X07_BIN(kLe) SLUICE_X07_BIN(kGt)
     SLUICE_X07_BIN(kGe) SLUICE_X07_BIN(kLtU) SLUICE_X07_BIN(kLeU) SLUICE_X07_BIN(kGtU) SLUICE_X07_BIN(kGeU)
@@ -1001,7 +1043,7 @@ class Compiler {
           c.imm0 = a.imm;
           c.s1 = b.slot;
           c.imm1 = b.imm;
-          c.run = bin_leaf(static_cast<BinOp>(n.sub), a.op == Op::kLocal, b.op == Op::kLocal);
+          c.run = bin_leaf(static_cast<BinOp>(n.sub), a.op == Op::kLocal, b.op == Op::kLocal, false);
         } else {
           c.kids = {i32(a), i32(b)};
           c.run = r ? &c_bin<true> : &c_bin<false>;
@@ -1010,6 +1052,15 @@ class Compiler {
       }
       case Op::kAnd:
       case Op::kOr:
+        if (is_leaf_binary(n.kids[0]) && is_leaf_binary(n.kids[1])) {
+          for (int k = 0; k < 2; ++k) {
+            const Node& b = n.kids[static_cast<std::size_t>(k)];
+            c.lb[k] = LeafBin{static_cast<BinOp>(b.sub), b.kids[0].op == Op::kLocal, b.kids[1].op == Op::kLocal,
+                              b.kids[0].slot, b.kids[1].slot, b.kids[0].imm, b.kids[1].imm};
+          }
+          c.run = n.op == Op::kOr ? &c_andor_leaves<true> : &c_andor_leaves<false>;
+          break;
+        }
         c.kids = {i32(n.kids[0]), i32(n.kids[1])};
         if (n.op == Op::kOr) c.run = r ? &c_andor<true, true> : &c_andor<true, false>;
         else c.run = r ? &c_andor<false, true> : &c_andor<false, false>;
@@ -1026,6 +1077,7 @@ class Compiler {
       case Op::kSet:
       case Op::kSet0:
         if (n.kids[0].ty == Ty::kI32) {
+          if (set_of_leaves(n, c)) break;
           c.s0 = n.slot;
           c.kids = {i32(n.kids[0])};
           c.run = r ? &c_set_i32<true> : &c_set_i32<false>;
@@ -1049,7 +1101,7 @@ class Compiler {
               if (is_i32_leaf(i)) {
                 c.s1 = i.slot;
                 c.imm1 = i.imm;
-                c.run = i.op == Op::kLocal ? &c_get_u8_leaf<true> : &c_get_u8_leaf<false>;
+                c.run = i.op == Op::kLocal ? &c_get_u8_leaf<true, false> : &c_get_u8_leaf<false, false>;
               } else {
                 c.kids = {i32(i)};
                 c.run = r ? &c_get_u8_local<true> : &c_get_u8_local<false>;
@@ -1081,6 +1133,32 @@ class Compiler {
   }
 
  private:
+  static bool is_leaf_binary(const Node& n) {
+    return n.op == Op::kBinary && n.ty == Ty::kI32 && is_i32_leaf(n.kids[0]) && is_i32_leaf(n.kids[1]);
+  }
+  // (let/set/set0 x V) with V a binary op on leaves or get_u8 of a view local at a leaf: one node.
+  static bool set_of_leaves(const Node& n, CNode& c) {
+    const Node& v = n.kids[0];
+    c.set_slot = n.slot;
+    if (is_leaf_binary(v)) {
+      c.s0 = v.kids[0].slot;
+      c.imm0 = v.kids[0].imm;
+      c.s1 = v.kids[1].slot;
+      c.imm1 = v.kids[1].imm;
+      c.run = bin_leaf(static_cast<BinOp>(v.sub), v.kids[0].op == Op::kLocal, v.kids[1].op == Op::kLocal, true);
+      return true;
+    }
+    if (v.op == Op::kBuiltin && (static_cast<Builtin>(v.sub) == Builtin::kGetU8 || static_cast<Builtin>(v.sub) == Builtin::kVecGet) &&
+        is_view_local(v.kids[0]) && is_i32_leaf(v.kids[1])) {
+      c.s0 = v.kids[0].slot;
+      c.s1 = v.kids[1].slot;
+      c.imm1 = v.kids[1].imm;
+      c.run = v.kids[1].op == Op::kLocal ? &c_get_u8_leaf<true, true> : &c_get_u8_leaf<false, true>;
+      return true;
+    }
+    return false;
+  }
+
   // The table of a byte-map loop: F run by the tree walk for each value of c, its steps counted
   // (F is pure: it reads only c and cannot trap).
   static std::unique_ptr<const ByteMapFor> tabulate(const ByteMapLoop& m) {

@@ -20,7 +20,7 @@ namespace {
 
 const char* kModule = R"({"schema_version":"x07.x07ast@0.8.0","kind":"module","module_id":"t","imports":[],
  "decls":[
-  {"kind":"export","names":["t.upper","t.ref_upper","t.mix","t.ref_mix","t.oob","t.ref_oob","t.twomaps","t.ref_twomaps"]},
+  {"kind":"export","names":["t.upper","t.ref_upper","t.mix","t.ref_mix","t.oob","t.ref_oob","t.twomaps","t.ref_twomaps","t.count","t.ref_count"]},
   {"kind":"defn","name":"t.upper","params":[{"name":"item","ty":"bytes_view"}],"result":"bytes",
    "body":["begin",["let","n",["view.len","item"]],["let","out",["vec_u8.with_capacity","n"]],
      ["for","i",0,"n",["begin",["let","c",["view.get_u8","item","i"]],
@@ -51,6 +51,16 @@ const char* kModule = R"({"schema_version":"x07.x07ast@0.8.0","kind":"module","m
      ["vec_u8.into_bytes","out"]]},
   {"kind":"defn","name":"t.ref_twomaps","params":[{"name":"item","ty":"bytes_view"}],"result":"bytes",
    "body":["t.twomaps","item"]},
+  {"kind":"defn","name":"t.count","params":[{"name":"item","ty":"bytes_view"}],"result":"i32",
+   "body":["begin",["let","n",["view.len","item"]],["let","k",0],["let","m",0],["let","c",0],
+     ["for","i",0,"n",["begin",["set","c",["view.get_u8","item","i"]],
+        ["if",["&&",[">=u","c",97],["<=u","c",122]],["set","k",["+","k",1]],0],
+        ["if",["||",["<u","c",48],[">u","c",57]],0,["set0","m",["+",["*","m",10],"c"]]],
+        ["let","last",["view.get_u8","item",["-","n",1]]],
+        ["set0","m",["^","m","last"]]]],
+     ["+",["*","k",1000],"m"]]},
+  {"kind":"defn","name":"t.ref_count","params":[{"name":"item","ty":"bytes_view"}],"result":"i32",
+   "body":["t.count","item"]},
   {"kind":"defn","name":"t.ref_oob","params":[{"name":"item","ty":"bytes_view"}],"result":"i32",
    "body":["t.oob","item"]}]})";
 
@@ -182,6 +192,15 @@ TEST_CASE("x07 interp compiled: byte-map loops run as tables charge the tree wal
   same_at_every_fuel(l, "twomaps", "    ", 1);
   same_at_every_fuel(l, "twomaps", "Hello, World! 0123 az AZ {}", 1);
   same_at_every_fuel(l, "twomaps", text(2000, 4), 3);
+}
+
+// Fused nodes: a let/set of a binary op on leaves or of get_u8 at a leaf, && and || of two
+// binary ops on leaves (both outcomes of each).
+TEST_CASE("x07 interp compiled: fused lets, sets and conditions agree at every limit") {
+  Loaded l = load();
+  same_at_every_fuel(l, "count", "", 1);
+  same_at_every_fuel(l, "count", "abc 123 XYZ z0a9", 1);
+  same_at_every_fuel(l, "count", text(1500, 5), 3);
 }
 
 TEST_CASE("x07 interp compiled: while, return in a loop, nested i32 forms and if agree at every limit") {
