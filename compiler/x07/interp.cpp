@@ -700,10 +700,11 @@ Value call_fn(const FnIr& fn, Frame& frame, EvalState& st) {
 // per node it covers, each with a function pointer chosen for the node's op and operand kinds:
 // i32 nodes return int32 directly, a node whose subtree holds no return/try skips the
 // `returning` checks, and the byte loop's forms are fused (a binary op on locals and constants,
-// get_u8 of a view local, view.len of a local, `(set v (vec_u8.push v x))` in place), and a
-// byte-map loop (byte_map_loop.hpp) runs as a lookup in a 256-entry table, as compiled code does,
-// when nothing in it can trap or run out. Every other node compiles to a call of eval/eval_int
-// on its subtree, so every program still runs.
+// get_u8 of a view local, view.len of a local, a let/set of a leaf op or of get_u8, && and || of
+// two leaf ops, `(set v (vec_u8.push v x))` in place), and a byte-map loop (byte_map_loop.hpp)
+// runs as a lookup in a 256-entry table, as compiled code does, when nothing in it can trap or
+// run out. Every other node compiles to a call of eval/eval_int on its subtree, so every program
+// still runs.
 //
 // Fuel: a fused node stands for k nodes and charges the k steps at once only when none of the k
 // single steps could run out or poll the cancel flag ((fuel & kCancelPollMask) > k): then each
