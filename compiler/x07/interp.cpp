@@ -393,6 +393,13 @@ ByteView eval_view_arg(const Node& n, const Node& at, Frame& f, EvalState& st) {
   return v.view;
 }
 
+// Assigns v to i32 local `slot` for the let/set/set0 node `set`; the node's value: v, or 0 for set0.
+inline std::int32_t assign_i32(const Node& set, Frame& f, std::uint32_t slot, std::int32_t v) {
+  f[slot] = of_i32(v);
+  changed(f[slot]);
+  return set.op == Op::kSet0 ? 0 : v;
+}
+
 // The value of an i32 node without making a Value. Most nodes of a byte loop are i32 (locals,
 // constants, arithmetic, comparisons, conditions, lengths, bytes read), and making and dropping a
 // Value (a vector among its members) for each was most of the interpreter's time. Same steps
@@ -439,9 +446,7 @@ std::int32_t eval_i32(const Node& n, Frame& f, EvalState& st) {
       if (n.kids[0].ty != Ty::kI32) break;
       const std::int32_t v = eval_i32(n.kids[0], f, st);
       if (st.returning) return 0;
-      f[n.slot] = of_i32(v);
-      changed(f[n.slot]);
-      return n.op == Op::kSet0 ? 0 : v;
+      return assign_i32(n, f, n.slot, v);
     }
     case Op::kBuiltin:
       switch (static_cast<Builtin>(n.sub)) {
@@ -809,11 +814,7 @@ std::int32_t c_bin_leaf(const CNode& c, Frame& f, EvalState& st) {
   const std::int32_t a = AL ? f[c.s0].i : c.imm0;
   const std::int32_t b = BL ? f[c.s1].i : c.imm1;
   const std::int32_t v = bin(OP, a, b);
-  if constexpr (SET) {
-    f[c.set_slot] = of_i32(v);
-    changed(f[c.set_slot]);
-    return c.n->op == Op::kSet0 ? 0 : v;
-  }
+  if constexpr (SET) return assign_i32(*c.n, f, c.set_slot, v);
   return v;
 }
 // && / || of two binary ops on leaves (a condition such as `c >= 'a' && c <= 'z'`): 4 steps, 7
@@ -871,9 +872,7 @@ std::int32_t c_set_i32(const CNode& c, Frame& f, EvalState& st) {
   step(c, st);
   const std::int32_t v = c.kids[0]->run(*c.kids[0], f, st);
   SLUICE_X07_CRET();
-  f[c.s0] = of_i32(v);
-  changed(f[c.s0]);
-  return c.n->op == Op::kSet0 ? 0 : v;
+  return assign_i32(*c.n, f, c.s0, v);
 }
 // (set v (vec_u8.push v x)) where x neither reads nor writes v nor returns: the push, in place.
 // Steps: set, push, the local v (3 at once), then x's.
@@ -898,11 +897,7 @@ std::int32_t c_get_u8_leaf(const CNode& c, Frame& f, EvalState& st) {
     return eval_int(*c.n, f, st);
   const Node& get = SET ? c.n->kids[0] : *c.n;
   const std::int32_t v = rt::get_u8(site(get), f[c.s0].view, IL ? f[c.s1].i : c.imm1);
-  if constexpr (SET) {
-    f[c.set_slot] = of_i32(v);
-    changed(f[c.set_slot]);
-    return c.n->op == Op::kSet0 ? 0 : v;
-  }
+  if constexpr (SET) return assign_i32(*c.n, f, c.set_slot, v);
   return v;
 }
 // get_u8 of a view local at any index: 2 steps, the view read before the index is evaluated.
